@@ -1,0 +1,21 @@
+// The command table. Each registrar adds one command (or a family) to the program; its
+// action imports the module that does the work only when that command runs, so a quick
+// `svrun status` does not load what `svrun up` needs.
+import type { Command } from 'commander';
+import type { CliIo } from './main.js';
+
+/** The result holder an action sets its exit code in. */
+export interface CliResult {
+  code: number;
+}
+
+/** Adds commands to program. */
+export type Registrar = (program: Command, result: CliResult, io: CliIo) => void;
+
+const REGISTRARS: Registrar[] = [
+];
+
+/** Registers every svrun command on program. */
+export function registerCommands(program: Command, result: CliResult, io: CliIo): void {
+  for (const register of REGISTRARS) register(program, result, io);
+}
