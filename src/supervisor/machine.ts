@@ -54,6 +54,7 @@ export type Event =
   | { type: 'deadline'; now: number }
   | { type: 'ready'; now: number }
   | { type: 'restart'; reason: string; now: number }
+  | { type: 'drain'; now: number }
   | { type: 'config'; config: ServiceConfig; now: number };
 
 /** What the runner must do. */
@@ -100,11 +101,17 @@ export function step(s: ServiceState, e: Event): Step {
       return deadline(s, e.now);
     case 'ready':
       if (s.phase !== 'run' || s.ready) return { state: s, effects: [] };
+      // Only worth a line when there was something to wait for.
+      if (!s.config.hasCheck && !s.config.notificationFd) return { state: { ...s, ready: true }, effects: [] };
       return { state: { ...s, ready: true }, effects: [log('info', 'ready', 'ready')] };
     case 'restart':
       return restart(s, e.reason, e.now);
     case 'config':
       return { state: { ...s, config: e.config }, effects: [] };
+    case 'drain':
+      // A logger whose input is closed: let it read to EOF and exit, SIGKILL if it will not.
+      if (s.phase === 'down') return { state: { ...s, want: 'exit', deadline: null }, effects: [{ type: 'gone' }] };
+      return { state: { ...s, want: 'exit', deadline: { at: e.now + s.config.killTimeoutMs, why: 'kill' } }, effects: [] };
     default:
       return assertNever(e);
   }
@@ -115,8 +122,8 @@ function control(s: ServiceState, cmd: ControlLetter, now: number): Step {
     case 'u': {
       const up: ServiceState = { ...s, want: 'up', failed: null };
       if (s.phase !== 'down') return { state: up, effects: [] };
-      // An explicit start skips the crash-loop backoff, not runit's 1-second rule.
-      return startAt({ ...up, failures: 0 }, Math.max(now, s.startedAt + s.config.throttleMs), now);
+      // As runsv: u starts a down service at once; being asked is not a restart storm.
+      return start({ ...up, failures: 0 }, now);
     }
     case 'o':
       if (s.phase === 'down') return start({ ...s, want: 'down', failed: null }, now);
@@ -171,7 +178,8 @@ function restart(s: ServiceState, reason: string, now: number): Step {
 function runExited(s: ServiceState, exit: ExitInfo, now: number): Step {
   if (s.phase !== 'run') return { state: s, effects: [] };
   const pid = s.pid;
-  const effects: Effect[] = [log(exit.code === 0 ? 'info' : 'warn', 'exited', `exited ${describeExit(exit)}`, { pid, ...exit })];
+  const expected = exit.code === 0 || s.termSent || s.restarting;
+  const effects: Effect[] = [log(expected ? 'info' : 'warn', 'exited', `exited ${describeExit(exit)}`, { pid, ...exit })];
   // A stopped service takes what is left of its process group with it.
   if (s.want !== 'up' && pid) effects.push(kill(pid, 'SIGKILL', true));
   const asked = s.termSent || s.restarting;

@@ -124,11 +124,11 @@ describe('restart policy', () => {
     expect(logs(r.effects)).toContain('failed');
   });
 
-  it('clears the failed state on u and starts at once, keeping the 1s rule', () => {
+  it('clears the failed state on u and starts at once', () => {
     let s = running({ failAfter: 1 });
     s = exited(s, T0 + 50).state;
     expect(s.failed).not.toBeNull();
-    const r = step(s, { type: 'control', cmd: 'u', now: T0 + 5000 });
+    const r = step(s, { type: 'control', cmd: 'u', now: T0 + 60 });
     expect(r.state.failed).toBeNull();
     expect(r.state.failures).toBe(0);
     expect(r.effects).toEqual([{ type: 'spawn', proc: 'run' }]);
@@ -336,6 +336,11 @@ describe('readiness and env restarts', () => {
     expect(exited(r.state, T0 + 5000).state.ready).toBe(false);
   });
 
+  it('logs ready only for a service that has a readiness check', () => {
+    expect(logs(step(running(), { type: 'ready', now: T0 }).effects)).toEqual([]);
+    expect(logs(step(running({ hasCheck: true }), { type: 'ready', now: T0 }).effects)).toEqual(['ready']);
+  });
+
   it('ignores ready while down', () => {
     const down = step(initialState(cfg(), T0), { type: 'boot', now: T0, down: true }).state;
     expect(step(down, { type: 'ready', now: T0 }).state.ready).toBe(false);
@@ -372,5 +377,25 @@ describe('readiness and env restarts', () => {
     expect(step(down, { type: 'spawned', proc: 'run', pid: 5, now: T0 }).state).toBe(down);
     expect(step(down, { type: 'exited', proc: 'run', exit: { code: 0, signal: null }, now: T0 }).state).toBe(down);
     expect(step(down, { type: 'exited', proc: 'finish', exit: { code: 0, signal: null }, now: T0 }).state).toBe(down);
+  });
+});
+
+describe('drain (a logger whose input was closed)', () => {
+  it('lets a running logger exit by itself, then reports it gone', () => {
+    const r = step(running(), { type: 'drain', now: T0 + 10 });
+    expect(r.effects).toEqual([]);
+    expect(r.state.want).toBe('exit');
+    expect(r.state.deadline).toEqual({ at: T0 + 10 + defaultConfig.killTimeoutMs, why: 'kill' });
+    expect(exited(r.state, T0 + 20, 0).effects).toContainEqual({ type: 'gone' });
+  });
+
+  it('SIGKILLs a logger that does not exit after its input closed', () => {
+    const s = step(running(), { type: 'drain', now: T0 }).state;
+    expect(nonLog(step(s, { type: 'deadline', now: s.deadline!.at }).effects)).toEqual([{ type: 'kill', pid: 100, signal: 'SIGKILL', group: true }]);
+  });
+
+  it('reports a logger that is down gone at once', () => {
+    const down = step(initialState(cfg(), T0), { type: 'boot', now: T0, down: true }).state;
+    expect(step(down, { type: 'drain', now: T0 }).effects).toEqual([{ type: 'gone' }]);
   });
 });

@@ -1,0 +1,50 @@
+// `svrun up [DIR]` supervises a services dir (default ./services) in the foreground.
+// `svrun up SERVICE…` is sv's `up`: the word is shared, and an argument that is a service
+// dir (it has a run file) or a name under SVDIR/-d means the latter.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Registrar } from './commands.js';
+
+/** Options of `svrun up`. */
+interface UpFlags {
+  quiet?: boolean;
+  envReload: boolean;
+  verbose?: boolean;
+  wait?: string;
+  dir?: string;
+}
+
+/** Registers `up`. */
+export const registerUp: Registrar = (program, result, io) => {
+  program
+    .command('up')
+    .description('supervise every service in DIR (default ./services) until TERM/INT/HUP; or, given services, start them as sv up does')
+    .argument('[dir-or-services...]', 'a services dir, or services to start')
+    .option('-q, --quiet', "show only svrun's own events, not the services' output")
+    .option('--no-env-reload', 'do not restart a service when its env/ or .env changes')
+    .option('-v, --verbose', 'with services: wait until they are up (as sv -v)')
+    .option('-w, --wait <sec>', 'with services: wait up to SEC seconds (as sv -w)')
+    .option('-d, --dir <dir>', 'with services: the services dir names resolve against (default $SVDIR)')
+    .action(async (args: string[], flags: UpFlags) => {
+      if (isSupervise(args, flags)) {
+        const { runUp } = await import('../supervisor/up.js');
+        result.code = await runUp(args[0] ?? 'services', { quiet: flags.quiet ?? false, envReload: flags.envReload });
+        return;
+      }
+      const { runSv } = await import('../sv/run.js');
+      result.code = await runSv('up', args, { verbose: flags.verbose ?? false, wait: flags.wait, dir: flags.dir }, io);
+    });
+};
+
+// No argument, or one existing dir without a run file of its own: a services dir.
+function isSupervise(args: string[], flags: UpFlags): boolean {
+  if (flags.verbose || flags.wait || flags.dir) return false;
+  if (args.length === 0) return true;
+  if (args.length > 1) return false;
+  const arg = args[0]!;
+  try {
+    return statSync(arg).isDirectory() && !existsSync(join(arg, 'run'));
+  } catch {
+    return false;
+  }
+}

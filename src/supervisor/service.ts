@@ -1,0 +1,254 @@
+// One supervised service dir (a main service, or its log/): owns the state, the one timer,
+// the child processes and the supervise/ files, and performs the machine's effects.
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { acquireLock, holdOk, openControl, prepareSuperviseDir, writeSupervise, type Closeable, type LockHandle } from '../supervise/files.js';
+import type { StatusRecord } from '../supervise/status.js';
+import { djbError } from '../errors.js';
+import type { ServiceConfig } from './config.js';
+import { pipeLines, type LineSink } from './lines.js';
+import { initialState, step, type ControlLetter, type Effect, type Event, type ServiceState } from './machine.js';
+import { spawnScript } from './spawn.js';
+
+/** Where a service's standard streams go. */
+export interface ServiceIo {
+  /** fd for run's stdin (a logger reads the log pipe), else /dev/null. */
+  stdin?: number;
+  /** fd for run's stdout (the log pipe); without it, output is captured into the sink. */
+  stdout?: number;
+  sink: LineSink;
+}
+
+/** What a Service needs from its owner. */
+export interface ServiceOptions {
+  name: string;
+  dir: string;
+  config: ServiceConfig;
+  env: Record<string, string> | null;
+  io: ServiceIo;
+  log: Logger;
+  /** Control letters this service ignores (x for a log service, as runsv). */
+  ignore?: string;
+  onChange?: (s: ServiceState, prev: ServiceState) => void;
+  clock?: () => number;
+}
+
+const LETTERS = new Set('udopchaiq12tkx');
+
+/** A supervised service: feed it events, it runs the processes and keeps supervise/ current. */
+export class Service {
+  state: ServiceState;
+  env: Record<string, string> | null;
+  /** Why the env could not be read, when env is null. */
+  envError: string | null = null;
+  readonly name: string;
+  readonly dir: string;
+  private child: ChildProcess | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
+  private handles: Closeable[] = [];
+  private lock: LockHandle | null = null;
+  private superviseDir = '';
+  private goneResolve!: () => void;
+  /** Resolves when the service has exited for good (want exit and down). */
+  readonly gone: Promise<void>;
+  private readonly clock: () => number;
+
+  constructor(private readonly opts: ServiceOptions) {
+    this.name = opts.name;
+    this.dir = opts.dir;
+    this.env = opts.env;
+    this.clock = opts.clock ?? Date.now;
+    this.state = initialState(opts.config, this.clock());
+    this.gone = new Promise((r) => { this.goneResolve = r; });
+  }
+
+  /** Takes the lock and opens supervise/; throws (LOCKED, BAD_SERVICE) if it cannot. */
+  async open(): Promise<void> {
+    this.superviseDir = await prepareSuperviseDir(this.dir);
+    this.lock = await acquireLock(this.superviseDir, this.name);
+    this.handles.push(openControl(this.superviseDir, (letters) => this.control(letters)));
+    this.handles.push(holdOk(this.superviseDir));
+    this.writeStatus();
+  }
+
+  /** Starts supervising: up unless a down file exists (read once, as runsv does). */
+  boot(): void {
+    this.dispatch({ type: 'boot', now: this.clock(), down: existsSync(join(this.dir, 'down')) });
+  }
+
+  /** Applies control letters, as written to supervise/control. */
+  control(letters: string): void {
+    for (const c of letters) {
+      if (!LETTERS.has(c) || this.opts.ignore?.includes(c)) continue;
+      this.dispatch({ type: 'control', cmd: c as ControlLetter, now: this.clock() });
+    }
+  }
+
+  /** Feeds one event to the machine and performs what it asks. */
+  dispatch(e: Event): void {
+    const prev = this.state;
+    const r = step(prev, e);
+    this.state = r.state;
+    for (const effect of r.effects) this.perform(effect);
+    if (this.state.deadline?.at !== prev.deadline?.at || this.state.deadline?.why !== prev.deadline?.why) this.arm();
+    if (this.state !== prev) {
+      this.writeStatus();
+      this.opts.onChange?.(this.state, prev);
+    }
+  }
+
+  private perform(effect: Effect): void {
+    switch (effect.type) {
+      case 'spawn':
+        if (effect.proc === 'run') this.startRun();
+        else this.startFinish(effect.args);
+        return;
+      case 'kill':
+        try {
+          process.kill(effect.group ? -effect.pid : effect.pid, effect.signal);
+        } catch { /* already gone: its exit event is on its way */ }
+        return;
+      case 'log':
+        this.opts.log[effect.level]({ event: effect.event, ...effect.data }, effect.msg);
+        return;
+      case 'gone':
+        this.close();
+        this.goneResolve();
+        return;
+    }
+  }
+
+  private startRun(): void {
+    if (!this.env) {
+      this.opts.log.error({ event: 'env-rejected' }, `unable to start: ${this.envError ?? 'no environment'}`);
+      queueMicrotask(() => this.dispatch({ type: 'exited', proc: 'run', exit: { code: 111, signal: null }, now: this.clock() }));
+      return;
+    }
+    const c = this.state.config;
+    const child = this.spawn('run', [], c.notificationFd);
+    if (child.pid) {
+      this.opts.log.info({ event: 'started', pid: child.pid }, `started (pid ${child.pid})`);
+      this.dispatch({ type: 'spawned', proc: 'run', pid: child.pid, now: this.clock() });
+      this.watchReadiness(child);
+    }
+  }
+
+  private startFinish(args: [string, string]): void {
+    const child = this.spawn('finish', args, null);
+    if (child.pid) this.dispatch({ type: 'spawned', proc: 'finish', pid: child.pid, now: this.clock() });
+  }
+
+  private spawn(script: 'run' | 'finish', args: string[], notificationFd: number | null): ChildProcess {
+    const io = this.opts.io;
+    const child = spawnScript({
+      dir: this.dir, script, args, env: this.env ?? {}, notificationFd,
+      stdin: io.stdin ?? 'ignore',
+      stdout: io.stdout ?? 'pipe',
+      stderr: io.stdout === undefined ? 'pipe' : 'inherit',
+    });
+    this.child = child;
+    if (child.stdout) pipeLines(child.stdout, this.name, 'stdout', io.sink);
+    if (child.stderr) pipeLines(child.stderr, this.name, 'stderr', io.sink);
+    let reported = false;
+    const report = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (reported) return;
+      reported = true;
+      if (this.child === child) this.child = null;
+      this.dispatch({ type: 'exited', proc: script, exit: { code, signal }, now: this.clock() });
+    };
+    child.on('exit', report);
+    child.on('error', (err) => {
+      // runsv's child prints this and exits 111; the restart policy treats it like a crash.
+      this.opts.log.error({ event: 'spawn-failed', script }, `unable to start ./${script}: ${djbError(err)}`);
+      if (!child.pid) queueMicrotask(() => report(111, null));
+    });
+    return child;
+  }
+
+  // Ready: at once without a readiness mechanism; on ./check exiting 0; on a line at notification-fd.
+  private watchReadiness(child: ChildProcess): void {
+    const c = this.state.config;
+    const ready = () => {
+      if (this.child === child) this.dispatch({ type: 'ready', now: this.clock() });
+    };
+    if (c.notificationFd) {
+      const stream = child.stdio[c.notificationFd] as NodeJS.ReadableStream | undefined;
+      stream?.on('data', (d: Buffer) => {
+        if (d.includes(10)) ready();
+      });
+      stream?.on('error', () => {});
+      return;
+    }
+    if (!c.hasCheck) {
+      ready();
+      return;
+    }
+    const poll = () => {
+      this.checkTimer = null;
+      if (this.child !== child || this.state.ready) return;
+      const check = spawnScript({ dir: this.dir, script: 'check', args: [], env: this.env ?? {}, stdin: 'ignore', stdout: 'ignore', stderr: 'inherit' });
+      check.on('error', () => {});
+      check.on('exit', (code) => {
+        if (code === 0) ready();
+        else if (this.child === child && !this.state.ready) this.checkTimer = setTimeout(poll, 100);
+      });
+    };
+    poll();
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const d = this.state.deadline;
+    if (!d) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.dispatch({ type: 'deadline', now: Math.max(this.clock(), d.at) });
+    }, Math.max(0, d.at - this.clock()));
+  }
+
+  private writeStatus(): void {
+    if (!this.superviseDir) return;
+    const s = this.state;
+    const rec: StatusRecord = {
+      stamp: { sec: Math.floor(s.stamp / 1000), nsec: (s.stamp % 1000) * 1_000_000 },
+      pid: s.pid,
+      paused: s.paused,
+      want: s.want === 'up' ? 'u' : 'd',
+      term: s.termSent,
+      state: s.phase,
+    };
+    try {
+      writeSupervise(this.superviseDir, rec, {
+        wantExit: s.want === 'exit',
+        extra: {
+          failed: s.failed !== null, reason: s.failed ?? undefined, ready: s.ready, restarts: s.restarts,
+          nextStartAt: s.deadline?.why === 'restart' ? s.deadline.at : undefined,
+        },
+      });
+    } catch (err) {
+      this.opts.log.warn({ event: 'status-write' }, `unable to write supervise/status: ${djbError(err)}`);
+    }
+  }
+
+  /** Stops timers and releases supervise/ (the lock goes with it). */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.checkTimer) clearTimeout(this.checkTimer);
+    this.timer = this.checkTimer = null;
+    for (const h of this.handles) h.close();
+    this.handles = [];
+    this.lock?.release();
+    this.lock = null;
+  }
+
+  /** SIGKILLs whatever runs now (run's group or finish): the second Ctrl-C. */
+  forceKill(): void {
+    const pid = this.state.pid;
+    if (!pid) return;
+    try { process.kill(this.state.phase === 'run' ? -pid : pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}

@@ -1,0 +1,228 @@
+// svrun up: every service dir of a services dir, supervised in this one process. Watches the
+// dir (no periodic rescans), reconciles on change, and stops everything on TERM/INT/HUP.
+import type { EventEmitter } from 'node:events';
+import { basename, relative, sep } from 'node:path';
+import type { Logger } from 'pino';
+import { SvrunError } from '../errors.js';
+import { defaults } from '../defaults.js';
+import type { LineSink } from './lines.js';
+import type { ServiceState } from './machine.js';
+import { scanServices } from './scan.js';
+import { Unit } from './unit.js';
+import { orderProblems } from './needs.js';
+
+/** Options for a Supervisor. */
+export interface SupervisorOptions {
+  dir: string;
+  log: Logger;
+  sink: LineSink;
+  /** Restart services when their env changes (default true). */
+  envReload?: boolean;
+  /** Watch the services dir (default true). */
+  watch?: boolean;
+  /** The process whose signals stop svrun; injectable for tests. */
+  proc?: EventEmitter;
+  inherited?: Record<string, string | undefined>;
+}
+
+/** Supervises a services dir until stopped. */
+export class Supervisor {
+  private units = new Map<string, Unit>();
+  private problems = new Map<string, string>();
+  private waiting = new Map<string, Unit>();
+  private stopping: Promise<void> | null = null;
+  private signals = 0;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private reloadTimers = new Map<string, NodeJS.Timeout>();
+  private watcher: { close(): Promise<void> } | null = null;
+  private scanning: Promise<void> = Promise.resolve();
+  private readonly proc: EventEmitter;
+  private readonly onSignal = (sig: NodeJS.Signals) => this.signal(sig);
+  private stoppedResolve!: () => void;
+  /** Resolves when every service has been stopped (after a signal or stop()). */
+  readonly stopped = new Promise<void>((r) => { this.stoppedResolve = r; });
+
+  constructor(private readonly opts: SupervisorOptions) {
+    this.proc = opts.proc ?? process;
+  }
+
+  /** Scans and starts every service; resolves once they have all been started. */
+  async start(): Promise<void> {
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) this.proc.on(sig, this.onSignal);
+    await this.scan(true);
+    if (this.opts.watch !== false) await this.watch();
+  }
+
+  /** The units by name, for status and tests. */
+  get services(): Unit[] {
+    return [...this.units.values()];
+  }
+
+  private signal(sig: NodeJS.Signals): void {
+    this.signals++;
+    if (this.signals === 1) {
+      this.opts.log.info({ event: 'stopping', signal: sig }, `got ${sig}: stopping every service`);
+      void this.stop();
+      return;
+    }
+    // A second Ctrl-C (or TERM) does not wait for anyone.
+    this.opts.log.warn({ event: 'force-stop', signal: sig }, `got ${sig} again: killing every service now`);
+    for (const u of this.units.values()) u.forceKill();
+  }
+
+  /** Stops every service (loggers last), releases everything, removes signal handlers. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.rescanTimer) clearTimeout(this.rescanTimer);
+      for (const t of this.reloadTimers.values()) clearTimeout(t);
+      await this.watcher?.close();
+      await this.scanning;
+      await Promise.all([...this.units.values()].map((u) => u.stop()));
+      for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) this.proc.off(sig, this.onSignal);
+      this.opts.log.info({ event: 'stopped' }, 'every service stopped');
+      this.stoppedResolve();
+    })();
+    return this.stopping;
+  }
+
+  private scan(first = false): Promise<void> {
+    this.scanning = this.scanning.then(() => this.reconcile(first)).catch((err) => {
+      if (first) throw err;
+      this.opts.log.error({ event: 'scan-failed' }, (err as Error).message);
+    });
+    return this.scanning;
+  }
+
+  // runsvdir's loop: start what is new, stop what has gone.
+  private async reconcile(first: boolean): Promise<void> {
+    if (this.stopping) return;
+    const warnings: string[] = [];
+    const entries = await scanServices(this.opts.dir, warnings);
+    for (const w of warnings) this.warnOnce(w, w);
+    const seen = new Set(entries.map((e) => e.key));
+    for (const [key, unit] of this.units) {
+      if (seen.has(key)) continue;
+      this.units.delete(key);
+      this.waiting.delete(unit.dir);
+      this.opts.log.info({ event: 'removed', service: unit.name }, 'service dir removed: stopping it');
+      void unit.stop();
+    }
+    const fresh: Unit[] = [];
+    for (const e of entries) {
+      if (this.units.has(e.key)) continue;
+      if (e.problem) {
+        this.warnOnce(e.key + e.problem, `${e.name}: ${e.problem}: not supervised until it is fixed`);
+        continue;
+      }
+      try {
+        const unit = await Unit.create(e.name, e.dir, {
+          servicesDir: this.opts.dir,
+          log: this.opts.log,
+          sink: this.opts.sink,
+          inherited: this.opts.inherited ?? process.env,
+          onChange: (u, s, prev) => this.changed(u, s, prev),
+        });
+        if (this.stopping) {
+          await unit.stop();
+          return;
+        }
+        this.units.set(e.key, unit);
+        fresh.push(unit);
+      } catch (err) {
+        if (!(err instanceof SvrunError)) throw err;
+        this.warnOnce(e.key + err.message, `${err.message}`, e.name);
+      }
+    }
+    if (first && entries.length === 0) {
+      this.opts.log.warn({ event: 'empty' }, `no service dirs in ${this.opts.dir} yet; watching for them`);
+    }
+    this.bootInOrder(fresh);
+  }
+
+  // Services with a `needs` file wait until what they need is ready; a missing or cyclic need
+  // keeps that service down with a clear reason.
+  private bootInOrder(fresh: Unit[]): void {
+    const byName = new Map([...this.units.values()].map((u) => [u.name, u]));
+    const problems = orderProblems(fresh.map((u) => ({ name: u.name, needs: u.main.state.config.needs })), new Set(byName.keys()), (n) => byName.get(n)?.main.state.config.needs ?? []);
+    for (const u of fresh) {
+      const problem = problems.get(u.name);
+      if (problem) {
+        this.opts.log.error({ event: 'needs', service: u.name }, `${problem}: not starting it`);
+        continue;
+      }
+      if (this.needsReady(u, byName)) u.boot();
+      else {
+        this.waiting.set(u.dir, u);
+        this.opts.log.info({ event: 'waiting', service: u.name }, `waiting for ${u.main.state.config.needs.filter((n) => !byName.get(n)?.main.state.ready).join(', ')}`);
+      }
+    }
+  }
+
+  private needsReady(u: Unit, byName: Map<string, Unit>): boolean {
+    return u.main.state.config.needs.every((n) => byName.get(n)?.main.state.ready);
+  }
+
+  private changed(_unit: Unit, s: ServiceState, prev: ServiceState): void {
+    if (!s.ready || prev.ready || this.waiting.size === 0 || this.stopping) return;
+    const byName = new Map([...this.units.values()].map((u) => [u.name, u]));
+    for (const [dir, u] of this.waiting) {
+      if (!this.needsReady(u, byName)) continue;
+      this.waiting.delete(dir);
+      u.boot();
+    }
+  }
+
+  private warnOnce(key: string, msg: string, service?: string): void {
+    if (this.problems.get(key) === msg) return;
+    this.problems.set(key, msg);
+    this.opts.log.warn({ event: 'skipped', ...(service ? { service } : {}) }, msg);
+  }
+
+  // chokidar events only schedule work: a rescan of the dir, or a reload of one service.
+  private async watch(): Promise<void> {
+    const { watch } = await import('chokidar');
+    const root = this.opts.dir;
+    const watcher = watch(root, {
+      ignoreInitial: true,
+      depth: 2,
+      ignored: (path: string) => {
+        const parts = relative(root, path).split(sep);
+        // svrun writes supervise/ and logs itself: watching them would wake it for nothing.
+        return parts.length >= 2 && (parts[1] === 'supervise' || parts[1] === 'log' || (parts.length === 3 && parts[1] !== 'env'));
+      },
+    });
+    watcher.on('all', (_event: string, path: string) => this.changedPath(path));
+    watcher.on('error', (err: unknown) => this.opts.log.warn({ event: 'watch-error' }, `watching ${root}: ${(err as Error).message}`));
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    this.watcher = watcher;
+  }
+
+  private changedPath(path: string): void {
+    if (this.stopping) return;
+    const parts = relative(this.opts.dir, path).split(sep);
+    const [svc, entry] = parts;
+    if (parts.length === 1 && svc === '.env') {
+      for (const u of this.units.values()) this.scheduleReload(u);
+      return;
+    }
+    const unit = svc ? [...this.units.values()].find((u) => basename(u.dir) === svc) : undefined;
+    if (unit && (entry === 'env' || entry === '.env' || (entry && parts.length === 2 && entry !== 'run'))) {
+      this.scheduleReload(unit);
+      return;
+    }
+    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    this.rescanTimer = setTimeout(() => {
+      this.rescanTimer = null;
+      void this.scan();
+    }, 50);
+  }
+
+  private scheduleReload(unit: Unit): void {
+    const t = this.reloadTimers.get(unit.dir);
+    if (t) clearTimeout(t);
+    this.reloadTimers.set(unit.dir, setTimeout(() => {
+      this.reloadTimers.delete(unit.dir);
+      if (!this.stopping) void unit.reload(this.opts.envReload !== false);
+    }, defaults.envDebounceMs));
+  }
+}

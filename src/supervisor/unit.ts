@@ -1,0 +1,155 @@
+// A service dir as runsv sees it: the main service and, when log/run exists, its logger,
+// joined by a pipe that outlives both. Loggers start first and stop last.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { resolveServiceEnv } from '../envdir/resolve.js';
+import { readServiceConfig } from './config.js';
+import type { LineSink } from './lines.js';
+import { openLogPipe, type LogPipe } from './logpipe.js';
+import type { ServiceState } from './machine.js';
+import { Service, type ServiceIo } from './service.js';
+
+/** What every unit shares with the supervisor. */
+export interface UnitContext {
+  servicesDir: string;
+  log: Logger;
+  sink: LineSink;
+  inherited: Record<string, string | undefined>;
+  onChange: (unit: Unit, s: ServiceState, prev: ServiceState) => void;
+}
+
+/** A service dir under supervision. */
+export class Unit {
+  private constructor(
+    readonly name: string,
+    readonly dir: string,
+    readonly main: Service,
+    readonly logger: Service | null,
+    private readonly pipe: LogPipe | null,
+    private readonly ctx: UnitContext,
+  ) {}
+
+  /** Reads settings and env, takes the locks; throws a one-line SvrunError when it cannot. */
+  static async create(name: string, dir: string, ctx: UnitContext): Promise<Unit> {
+    const log = ctx.log.child({ service: name });
+    const [config, env] = await Promise.all([readServiceConfig(dir), loadEnv(dir, ctx)]);
+    let pipe: LogPipe | null = null;
+    let logger: Service | null = null;
+    const logDir = join(dir, 'log');
+    const hasLog = isDir(logDir) && existsSync(join(logDir, 'run'));
+    if (isDir(logDir) && !hasLog && !existsSync(join(logDir, 'main'))) {
+      log.warn({ event: 'no-log-run' }, 'log/ has no run script: capturing output without a logger');
+    }
+    let self: Unit | null = null;
+    // Shared by reference: once the log pipe exists, run writes into it.
+    const io: ServiceIo = { sink: ctx.sink };
+    const main = new Service({
+      name, dir, config, env: env.env, log, io,
+      onChange: (s, prev) => self && ctx.onChange(self, s, prev),
+    });
+    main.envError = env.error;
+    try {
+      await main.open();
+      if (hasLog) {
+        const logLog = ctx.log.child({ service: `${name}/log` });
+        const [logConfig, logEnv] = await Promise.all([readServiceConfig(logDir), loadEnv(logDir, ctx)]);
+        pipe = await openLogPipe(join(dir, 'supervise'));
+        logger = new Service({
+          name: `${name}/log`, dir: logDir, config: logConfig, env: logEnv.env, log: logLog,
+          io: { sink: ctx.sink, stdin: pipe.readFd },
+          ignore: 'x',
+        });
+        logger.envError = logEnv.error;
+        await logger.open();
+        io.stdout = pipe.writeFd;
+      }
+    } catch (err) {
+      main.close();
+      logger?.close();
+      pipe?.close();
+      throw err;
+    }
+    self = new Unit(name, dir, main, logger, pipe, ctx);
+    return self;
+  }
+
+  /** Starts the logger, then the main service. */
+  boot(): void {
+    this.logger?.boot();
+    this.main.boot();
+  }
+
+  /** Stops the main service, lets the logger read to the end, and releases everything. */
+  async stop(): Promise<void> {
+    this.main.control('x');
+    await this.main.gone;
+    if (this.logger) {
+      this.pipe?.closeWriters();
+      this.logger.dispatch({ type: 'drain', now: Date.now() });
+      await this.logger.gone;
+    }
+    this.pipe?.close();
+  }
+
+  /** SIGKILLs everything the unit runs now. */
+  forceKill(): void {
+    this.main.forceKill();
+    this.logger?.forceKill();
+  }
+
+  /** Re-reads settings and env; restarts the main service when its env changed and reload is on. */
+  async reload(envReload: boolean): Promise<void> {
+    for (const svc of [this.main, this.logger]) {
+      if (!svc) continue;
+      const log = this.ctx.log.child({ service: svc.name });
+      let config;
+      try {
+        config = await readServiceConfig(svc.dir);
+      } catch (err) {
+        log.warn({ event: 'config-rejected' }, `${(err as Error).message}; keeping the previous settings`);
+        continue;
+      }
+      svc.dispatch({ type: 'config', config, now: Date.now() });
+      const env = await loadEnv(svc.dir, this.ctx);
+      if (env.error) {
+        log.warn({ event: 'env-rejected' }, `env rejected: ${env.error}; ${svc.env ? 'keeping the previous environment' : 'not starting'}`);
+        continue;
+      }
+      if (svc.env && sameEnv(svc.env, env.env!)) continue;
+      const had = svc.env !== null;
+      svc.env = env.env;
+      svc.envError = null;
+      if (!envReload || !config.envReload) {
+        log.info({ event: 'env-changed' }, 'env changed; applies at the next start (env reload is off)');
+      } else if (had || svc.state.want === 'up') {
+        log.info({ event: 'env-changed' }, 'env changed');
+        svc.dispatch({ type: 'restart', reason: 'env changed', now: Date.now() });
+      }
+    }
+  }
+}
+
+async function loadEnv(dir: string, ctx: UnitContext): Promise<{ env: Record<string, string> | null; error: string | null }> {
+  try {
+    const r = await resolveServiceEnv(dir, { inherited: ctx.inherited, servicesDir: ctx.servicesDir });
+    for (const w of r.warnings) ctx.log.warn({ event: 'env-warning', service: dir }, w);
+    return { env: r.env, error: null };
+  } catch (err) {
+    return { env: null, error: (err as Error).message };
+  }
+}
+
+function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,39 @@
+// `svrun up DIR`: supervise a services dir in the foreground until TERM, INT or HUP.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SvrunError, djbError } from '../errors.js';
+import { consoleSink } from './console.js';
+import { createEventLog } from './events.js';
+import { Supervisor } from './supervisor.js';
+
+/** Options of `svrun up`. */
+export interface UpOptions {
+  quiet?: boolean;
+  envReload?: boolean;
+}
+
+/** Runs the supervisor on dir until it is told to stop; resolves to the exit code. */
+export async function runUp(dir: string, opts: UpOptions): Promise<number> {
+  const abs = resolve(dir);
+  try {
+    if (!statSync(abs).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+  } catch (err) {
+    throw new SvrunError('SYSTEM', `unable to open services dir ${dir}: ${djbError(err)} (create it, or name another: svrun up DIR)`);
+  }
+  const color = wantColor(process.stdout);
+  const log = createEventLog({ stream: process.stderr, color: wantColor(process.stderr) });
+  const sink = consoleSink(process.stdout, { color, quiet: opts.quiet ?? false });
+  const sup = new Supervisor({ dir: abs, log, sink, envReload: opts.envReload ?? true });
+  await sup.start();
+  log.info({ event: 'up', dir: abs, services: sup.services.length }, `supervising ${sup.services.length} service(s) in ${dir}; Ctrl-C stops them all`);
+  await sup.stopped;
+  return 0;
+}
+
+// Colour on a terminal only, unless NO_COLOR or FORCE_COLOR say otherwise.
+function wantColor(stream: NodeJS.WritableStream): boolean {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
+  if (process.env.NO_COLOR) return false;
+  return Boolean((stream as { isTTY?: boolean }).isTTY);
+}
