@@ -36,7 +36,8 @@ export const registerUp: Registrar = (program, result, io) => {
     });
 };
 
-// No argument, or one existing dir without a run file of its own: a services dir.
+// No argument, or one path that is not a service: a services dir. A service is a dir with a
+// run file, or a bare name (no slash) that sv would look up in SVDIR.
 function isSupervise(args: string[], flags: UpFlags): boolean {
   if (flags.verbose || flags.wait || flags.dir) return false;
   if (args.length === 0) return true;
@@ -45,6 +46,6 @@ function isSupervise(args: string[], flags: UpFlags): boolean {
   try {
     return statSync(arg).isDirectory() && !existsSync(join(arg, 'run'));
   } catch {
-    return false;
+    return arg.includes('/') || arg.startsWith('.');
   }
 }

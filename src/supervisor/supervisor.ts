@@ -36,6 +36,7 @@ export class Supervisor {
   private reloadTimers = new Map<string, NodeJS.Timeout>();
   private watcher: { close(): Promise<void> } | null = null;
   private scanning: Promise<void> = Promise.resolve();
+  private starting: Promise<void> = Promise.resolve();
   private readonly proc: EventEmitter;
   private readonly onSignal = (sig: NodeJS.Signals) => this.signal(sig);
   private stoppedResolve!: () => void;
@@ -46,11 +47,18 @@ export class Supervisor {
     this.proc = opts.proc ?? process;
   }
 
-  /** Scans and starts every service; resolves once they have all been started. */
-  async start(): Promise<void> {
+  /** Scans and starts every service, then watches; resolves once the watch is in place. */
+  start(): Promise<void> {
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) this.proc.on(sig, this.onSignal);
-    await this.scan(true);
-    if (this.opts.watch !== false) await this.watch();
+    this.starting = (async () => {
+      await this.scan(true);
+      if (this.opts.watch === false || this.stopping) return;
+      await this.watch();
+      // What changed while the watcher was getting ready was not reported: look once more.
+      await this.scan();
+      for (const u of this.units.values()) this.scheduleReload(u);
+    })();
+    return this.starting;
   }
 
   /** The units by name, for status and tests. */
@@ -73,6 +81,7 @@ export class Supervisor {
   /** Stops every service (loggers last), releases everything, removes signal handlers. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.starting.catch(() => {});
       if (this.rescanTimer) clearTimeout(this.rescanTimer);
       for (const t of this.reloadTimers.values()) clearTimeout(t);
       await this.watcher?.close();
@@ -193,8 +202,8 @@ export class Supervisor {
     });
     watcher.on('all', (_event: string, path: string) => this.changedPath(path));
     watcher.on('error', (err: unknown) => this.opts.log.warn({ event: 'watch-error' }, `watching ${root}: ${(err as Error).message}`));
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
     this.watcher = watcher;
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   }
 
   private changedPath(path: string): void {

@@ -33,6 +33,7 @@ function findMarked(needle: string): { pid: number; cmd: string }[] {
       const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
       if (/\) Z /.test(stat)) continue; // a zombie is already dead; its parent reaps it
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').trim();
+      if (/vitest\/dist\/workers\//.test(cmd)) continue; // vitest's own workers, still shutting down
       found.push({ pid, cmd });
     } catch {
       // exited meanwhile, or not ours to read

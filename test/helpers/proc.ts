@@ -19,6 +19,8 @@ export interface Running {
   pid: number;
   output(): string;
   waitFor(pattern: string | RegExp, timeoutMs?: number): Promise<string>;
+  /** Waits until test(output so far) holds; rejects with the output on timeout or exit. */
+  waitUntil(test: (output: string) => boolean, what?: string, timeoutMs?: number): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<{ exitCode?: number; signal?: string }>;
 }
 
@@ -42,13 +44,16 @@ export function start(file: string, args: string[], opts: Options = {}): Running
     pid: proc.pid!,
     output: () => out,
     waitFor(pattern, timeoutMs = 15_000) {
+      const find = (o: string) => (typeof pattern === 'string' ? (o.includes(pattern) ? pattern : null) : (o.match(pattern)?.[0] ?? null));
+      return running.waitUntil((o) => find(o) !== null, String(pattern), timeoutMs).then(() => find(out)!);
+    },
+    waitUntil(test, what = 'condition', timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const m = typeof pattern === 'string' ? (out.includes(pattern) ? pattern : null) : out.match(pattern)?.[0];
-          if (m != null) { cleanup(); resolve(m); return; }
-          if (exited) { cleanup(); reject(new Error(`process exited before printing ${String(pattern)}; output:\n${out}`)); }
+          if (test(out)) { cleanup(); resolve(); return; }
+          if (exited) { cleanup(); reject(new Error(`process exited before ${what}; output:\n${out}`)); }
         };
-        const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${String(pattern)}; output:\n${out}`)); }, timeoutMs);
+        const timer = setTimeout(() => { cleanup(); reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output:\n${out}`)); }, timeoutMs);
         const cleanup = () => { clearTimeout(timer); waiters.delete(check); };
         waiters.add(check);
         check();
@@ -62,11 +67,15 @@ export function start(file: string, args: string[], opts: Options = {}): Running
       return { exitCode: r.exitCode, signal: r.signal };
     },
   };
+  // Ask first (a supervisor stops its services on TERM), then force the whole group.
   onTestFinished(async () => {
-    if (!exited) {
+    if (exited) return;
+    try { process.kill(proc.pid!, 'SIGTERM'); } catch { /* gone */ }
+    const timer = setTimeout(() => {
       try { process.kill(-proc.pid!, 'SIGKILL'); } catch { /* gone */ }
-    }
+    }, 5000);
     await done;
+    clearTimeout(timer);
   });
   return running;
 }
