@@ -15,8 +15,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
+      // One line, runit style: "svrun: usage: unknown command 'x'".
+      outputError: (s, write) => write(`svrun: usage: ${s.replace(/^error: /, '')}`),
     })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // Options after a command word belong to that command (and, for chpst/envdir, to PROG).
+    .enablePositionalOptions();
   const result: { code: number } = { code: 0 };
   registerCommands(program, result, io);
   try {
