@@ -1,0 +1,68 @@
+// svrun's extensions to `sv status`: listing every service of a services dir, and a JSON
+// form for programs (runit state plus the fields svrun keeps in supervise/svrun.json).
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SvrunError, djbError } from '../errors.js';
+import type { StatusRecord } from '../supervise/status.js';
+import { dirError, downFile, probe, readExtra } from './probe.js';
+
+/** The services in DIR: entries that stat as directories, dot-names skipped, sorted by name (runsvdir's rule). */
+export function listServices(dir: string, cwd: string): { name: string; dir: string }[] {
+  const abs = resolve(cwd, dir);
+  let names: string[];
+  try {
+    names = readdirSync(abs);
+  } catch (err) {
+    throw new SvrunError('SYSTEM', `unable to read services directory ${dir}: ${djbError(err)}; pass -d DIR or set SVDIR`, { cause: err });
+  }
+  return names
+    .filter((n) => !n.startsWith('.') && isDir(join(abs, n)))
+    .sort()
+    .map((name) => ({ name, dir: join(abs, name) }));
+}
+
+function isDir(path: string): boolean {
+  try { return statSync(path).isDirectory(); } catch { return false; }
+}
+
+/** One service's status as JSON-ready data, or { error } when it cannot be read. */
+export function serviceJson(dir: string, now: number): Record<string, unknown> {
+  const err = dirError(dir);
+  if (err) return { error: `unable to change to service directory: ${djbError(err)}` };
+  const p = probe(dir);
+  if (p.kind === 'not-running') return { error: 'runsv not running' };
+  if (p.kind === 'error') return { error: p.err === undefined ? p.msg : `${p.msg}: ${djbError(p.err)}` };
+  const down = downFile(dir);
+  return recordJson(p.rec, down !== true, now);
+}
+
+function recordJson(rec: StatusRecord, normallyUp: boolean, now: number): Record<string, unknown> {
+  return {
+    state: rec.state,
+    pid: rec.pid,
+    seconds: Math.max(0, Math.floor(now) - rec.stamp.sec),
+    want: rec.want === 'u' ? 'up' : 'down',
+    paused: rec.paused,
+    term: rec.term,
+    normallyUp,
+  };
+}
+
+/** Prints the JSON array for services; resolves to the number of unreadable ones (capped at 99). */
+export function statusJson(services: { name: string; dir: string }[], io: { stdout(s: string): void }): number {
+  const now = Date.now() / 1000;
+  let failures = 0;
+  const out = services.map(({ name, dir }) => {
+    const core = serviceJson(dir, now);
+    if ('error' in core) {
+      failures++;
+      return { name, ...core };
+    }
+    const entry: Record<string, unknown> = { name, ...readExtra(dir), ...core };
+    const logDir = join(dir, 'log');
+    if (!dirError(logDir)) entry.log = serviceJson(logDir, now);
+    return entry;
+  });
+  io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+  return Math.min(failures, 99);
+}

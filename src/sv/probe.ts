@@ -1,0 +1,71 @@
+// Reading a service dir as sv does: resolve the name, see whether a supervisor holds
+// supervise/ok, read supervise/status. Effects only; nothing here prints.
+import { closeSync, constants, openSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { decodeStatus, type StatusRecord } from '../supervise/status.js';
+
+/** A service name as sv resolves it: bare names live in svdir, `/x`, `.x` and `x/` are paths. */
+export function resolveService(name: string, svdir: string, cwd: string): string {
+  const isPath = name === '' || name.startsWith('/') || name.startsWith('.') || name.endsWith('/');
+  if (isPath) return resolve(cwd, name);
+  return isAbsolute(svdir) ? join(svdir, name) : resolve(cwd, svdir, name);
+}
+
+/** The OS error that chdir(dir) would give, or undefined when dir is a usable directory. */
+export function dirError(dir: string): NodeJS.ErrnoException | undefined {
+  try {
+    if (statSync(dir).isDirectory()) return undefined;
+    return Object.assign(new Error(`${dir}: not a directory`), { code: 'ENOTDIR' });
+  } catch (err) {
+    return err as NodeJS.ErrnoException;
+  }
+}
+
+/** What reading a supervise/ dir found: a record, no supervisor, or a warning with its cause. */
+export type Probe =
+  | { kind: 'ok'; rec: StatusRecord }
+  | { kind: 'not-running' }
+  | { kind: 'error'; msg: string; err?: unknown };
+
+/** sv's svstatus_get: is a supervisor alive on DIR (ok FIFO has a reader), and its status record. */
+export function probe(dir: string): Probe {
+  try {
+    closeSync(openSync(join(dir, 'supervise/ok'), constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENXIO') return { kind: 'not-running' };
+    return { kind: 'error', msg: 'unable to open supervise/ok', err };
+  }
+  let buf: Buffer;
+  try {
+    buf = readFileSync(join(dir, 'supervise/status'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const msg = code === 'EISDIR' ? 'unable to read supervise/status' : 'unable to open supervise/status';
+    return { kind: 'error', msg, err };
+  }
+  // sv reads 20 bytes; svrun also reads daemontools' 18-byte record
+  if (buf.length > 20) buf = buf.subarray(0, 20);
+  if (buf.length !== 20 && buf.length !== 18) return { kind: 'error', msg: 'unable to read supervise/status: bad format' };
+  return { kind: 'ok', rec: decodeStatus(buf) };
+}
+
+/** DIR/down exists (true), does not (false), or cannot be stat'ed (the error). */
+export function downFile(dir: string): boolean | NodeJS.ErrnoException {
+  try {
+    statSync(join(dir, 'down'));
+    return true;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return e.code === 'ENOENT' ? false : e;
+  }
+}
+
+/** svrun's own fields from supervise/svrun.json, or undefined when absent or unreadable. */
+export function readExtra(dir: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(readFileSync(join(dir, 'supervise/svrun.json'), 'utf8'));
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined; // runsv never writes it; a torn or foreign file is not worth a failure
+  }
+}

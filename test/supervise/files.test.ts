@@ -1,0 +1,136 @@
+import { lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { SvrunError } from '../../src/errors.js';
+import { acquireLock, holdOk, openControl, prepareSuperviseDir, writeSupervise } from '../../src/supervise/files.js';
+import { decodeStatus, type StatusRecord } from '../../src/supervise/status.js';
+import { makeTree, script, tempDir } from '../helpers/fs.js';
+import { pollUntil } from '../helpers/proc.js';
+
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+// A tiny supervisor made only of the supervise/ functions: it holds lock, ok and control,
+// records every letter written, and lets the test rewrite the status record.
+async function harness(rec: StatusRecord, onLetters?: (letters: string, h: { set(r: StatusRecord): void }) => void) {
+  const svc = makeTree(tempDir(), { run: script('exit 0') });
+  const sup = await prepareSuperviseDir(svc);
+  const lock = await acquireLock(sup, 'svc');
+  const ok = holdOk(sup);
+  const set = (r: StatusRecord) => writeSupervise(sup, r);
+  set(rec);
+  const received: string[] = [];
+  const control = openControl(sup, (letters) => {
+    received.push(letters);
+    onLetters?.(letters, { set });
+  });
+  onTestFinished(() => { control.close(); ok.close(); lock.release(); });
+  return { svc, sup, received, lock };
+}
+
+const running: StatusRecord = { stamp: { sec: nowSec() + 1000, nsec: 0 }, pid: 4242, paused: false, want: 'u', term: false, state: 'run' };
+
+describe('prepareSuperviseDir', () => {
+  it('creates supervise/ with mode 0700 and FIFOs control and ok with mode 0600', async () => {
+    const svc = tempDir();
+    const sup = await prepareSuperviseDir(svc);
+    expect(lstatSync(sup).mode & 0o777).toBe(0o700);
+    for (const f of ['control', 'ok']) {
+      const st = lstatSync(join(sup, f));
+      expect(st.isFIFO()).toBe(true);
+      expect(st.mode & 0o777).toBe(0o600);
+    }
+    await prepareSuperviseDir(svc); // again: existing FIFOs are kept
+  });
+
+  it('follows a dangling supervise symlink and creates its target', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'svc'));
+    symlinkSync('../state/svc', join(root, 'svc/supervise'));
+    await prepareSuperviseDir(join(root, 'svc'));
+    expect(lstatSync(join(root, 'state/svc/ok')).isFIFO()).toBe(true);
+  });
+
+  it('refuses a regular file where the control FIFO belongs, naming it', async () => {
+    const svc = makeTree(tempDir(), { 'supervise/control': 'not a fifo' });
+    const err = await prepareSuperviseDir(svc).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SvrunError);
+    expect((err as SvrunError).message).toMatch(/supervise\/control exists but is not a FIFO; remove it/);
+  });
+});
+
+describe('writeSupervise', () => {
+  it('writes status, stat, pid and svrun.json and leaves no .new files', async () => {
+    const sup = await prepareSuperviseDir(tempDir());
+    writeSupervise(sup, { ...running, term: true, want: 'd' }, { wantExit: true, extra: { failed: true, reason: 'crash loop' } });
+    expect(decodeStatus(readFileSync(join(sup, 'status')))).toEqual({ ...running, term: true, want: 'd' });
+    expect(readFileSync(join(sup, 'stat'), 'utf8')).toBe('run, got TERM, want exit\n');
+    expect(readFileSync(join(sup, 'pid'), 'utf8')).toBe('4242\n');
+    expect(JSON.parse(readFileSync(join(sup, 'svrun.json'), 'utf8'))).toEqual({ failed: true, reason: 'crash loop' });
+    writeSupervise(sup, { ...running, pid: 0, state: 'down' });
+    expect(readFileSync(join(sup, 'pid'), 'utf8')).toBe('');
+    expect(() => lstatSync(join(sup, 'status.new'))).toThrow();
+  });
+});
+
+describe('acquireLock', () => {
+  it('fails with LOCKED while another holder has the lock, and succeeds after release', async () => {
+    const sup = await prepareSuperviseDir(tempDir());
+    const first = await acquireLock(sup, 'web');
+    const err = await acquireLock(sup, 'web').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SvrunError);
+    expect((err as SvrunError).code).toBe('LOCKED');
+    expect((err as SvrunError).message).toBe('web: unable to lock supervise/lock: temporary failure (another supervisor runs this service)');
+    first.release();
+    (await acquireLock(sup, 'web')).release();
+  });
+
+  it('makes real runsv refuse a service whose lock svrun holds', async () => {
+    const { svc } = await harness(running);
+    const r = await execa('runsv', [svc], { reject: false, timeout: 10_000 });
+    expect(r.exitCode).toBe(111);
+    expect(r.stderr).toBe(`runsv ${svc}: fatal: unable to lock supervise/lock: temporary failure`);
+  });
+});
+
+describe("real sv against svrun's supervise files", () => {
+  it('prints exactly the status line the record implies', async () => {
+    const { svc } = await harness({ ...running, paused: true, term: true, want: 'd' });
+    const r = await execa('sv', ['status', svc], { reject: false });
+    expect(r.stdout).toBe(`run: ${svc}: (pid 4242) 0s, paused, want down, got TERM`);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('prints the age of a down service in whole seconds', async () => {
+    const { svc } = await harness({ ...running, stamp: { sec: nowSec() - 100, nsec: 0 }, pid: 0, state: 'down' });
+    const r = await execa('sv', ['status', svc], { reject: false });
+    expect(r.stdout).toMatch(new RegExp(`^down: ${svc}: 10[01]s, normally up, want up$`));
+  });
+
+  it('delivers u for sv up on a service that is wanted down', async () => {
+    const { svc, received } = await harness({ ...running, pid: 0, state: 'down', want: 'd' });
+    const r = await execa('sv', ['up', svc], { reject: false });
+    expect(r.exitCode).toBe(0);
+    await pollUntil(() => received.join('') === 'u', 5_000, 'the letter u');
+  });
+
+  it('delivers tcu for sv restart and reports ok once the record shows a new start', async () => {
+    const { svc, received } = await harness({ ...running, stamp: { sec: nowSec() - 50, nsec: 0 } }, (letters, h) => {
+      if (letters.endsWith('u')) h.set({ ...running, stamp: { sec: nowSec(), nsec: 0 }, pid: 5151 });
+    });
+    const r = await execa('sv', ['-w', '5', 'restart', svc], { reject: false });
+    expect(received.join('')).toBe('tcu');
+    // sv prints seconds from its last poll, which may straddle a second boundary
+    expect(r.stdout).toMatch(new RegExp(`^ok: run: ${svc}: \\(pid 5151\\) [01]s$`));
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('makes sv report runsv not running once ok is no longer held', async () => {
+    const svc = makeTree(tempDir(), { run: script('exit 0') });
+    const sup = await prepareSuperviseDir(svc);
+    writeSupervise(sup, running);
+    const r = await execa('sv', ['status', svc], { reject: false });
+    expect(r.stdout).toBe(`fail: ${svc}: runsv not running`);
+    expect(r.exitCode).toBe(1);
+  });
+});
