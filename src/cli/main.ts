@@ -1,12 +1,18 @@
 // The CLI: commander program setup. Each command lives in its own module under src/cli/
 // and is loaded lazily, so `svrun status` does not pay for what `svrun up` needs.
-import { Command, CommanderError } from 'commander';
 import { SvrunError, exitCodeOf } from '../errors.js';
 import { VERSION } from '../version.js';
-import { registerCommands } from './commands.js';
+import { plainStatus } from './fast-status.js';
 
 /** Runs the CLI with argv (as process.argv) and resolves to the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  // Monitoring runs `svrun status` every few seconds: its plain forms skip commander.
+  const status = plainStatus(argv.slice(2));
+  if (status) {
+    const { runSv } = await import('../sv/run.js');
+    return reportErrors(io, () => runSv('status', status.names, status.flags, io));
+  }
+  const [{ Command, CommanderError }, { registerCommands }] = await Promise.all([import('commander'), import('./commands.js')]);
   const program = new Command('svrun');
   program
     .version(`svrun ${VERSION}`, '-V, --version', 'print the version')
@@ -23,15 +29,23 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     .enablePositionalOptions();
   const result: { code: number } = { code: 0 };
   registerCommands(program, result, io);
-  try {
-    await program.parseAsync(argv);
-    return result.code;
-  } catch (err) {
-    if (err instanceof CommanderError) {
+  return reportErrors(io, async () => {
+    try {
+      await program.parseAsync(argv);
+      return result.code;
+    } catch (err) {
       // help and version exit 0; everything else commander rejects is usage.
-      if (err.exitCode === 0) return 0;
-      return 100;
+      if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 100;
+      throw err;
     }
+  });
+}
+
+// The one place a thrown error becomes a line on stderr and an exit code.
+async function reportErrors(io: CliIo, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (err) {
     if (err instanceof SvrunError) {
       io.stderr(`svrun: fatal: ${err.message}\n`);
       return err.exitCode;

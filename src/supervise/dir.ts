@@ -12,7 +12,7 @@ const run = promisify(execFile);
 export async function prepareSuperviseDir(serviceDir: string): Promise<string> {
   const dir = join(serviceDir, 'supervise');
   makeDir(dir);
-  for (const name of ['control', 'ok']) await makeFifo(join(dir, name), `supervise/${name}`);
+  await makeFifos([join(dir, 'control'), join(dir, 'ok')]);
   return dir;
 }
 
@@ -31,21 +31,27 @@ function makeDir(dir: string): void {
   }
 }
 
-async function makeFifo(path: string, label: string): Promise<void> {
-  try {
-    if (lstatSync(path).isFIFO()) return;
-    throw new SvrunError('BAD_SERVICE', `${path}: ${label} exists but is not a FIFO; remove it so svrun can create it`);
-  } catch (err) {
-    if (err instanceof SvrunError) throw err;
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw systemError(`unable to stat ${path}`, err);
+/** Creates the FIFOs of paths that do not exist yet (mode 0600), in one mkfifo run. */
+export async function makeFifos(paths: string[]): Promise<void> {
+  const missing: string[] = [];
+  for (const path of paths) {
+    try {
+      if (lstatSync(path).isFIFO()) continue;
+      throw new SvrunError('BAD_SERVICE', `${path} exists but is not a FIFO; remove it so svrun can create it`);
+    } catch (err) {
+      if (err instanceof SvrunError) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw systemError(`unable to stat ${path}`, err);
+      missing.push(path);
+    }
   }
+  if (missing.length === 0) return;
   // Node has no mkfifo(3); coreutils' mkfifo is one short exec.
   try {
-    await run('mkfifo', ['-m', '0600', path]);
+    await run('mkfifo', ['-m', '0600', ...missing]);
   } catch (err) {
     const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
-    if (lstatSyncSafe(path)?.isFIFO()) return; // another process made it meanwhile
-    throw new SvrunError('SYSTEM', `unable to create FIFO ${path}: ${stderr || djbError(err)}`);
+    if (missing.every((p) => lstatSyncSafe(p)?.isFIFO())) return; // another process made them meanwhile
+    throw new SvrunError('SYSTEM', `unable to create FIFO ${missing.join(', ')}: ${stderr || djbError(err)}`);
   }
 }
 

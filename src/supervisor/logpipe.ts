@@ -3,13 +3,9 @@
 // Node has no pipe(2), so it is a FIFO in supervise/: svrun keeps it open read-write (the
 // pipe never loses its last reader or writer), hands a read end to log/run's stdin and a
 // write end to run's and finish's stdout.
-import { closeSync, constants, lstatSync, openSync } from 'node:fs';
-import { execFile } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { SvrunError, djbError } from '../errors.js';
-
-const run = promisify(execFile);
+import { makeFifos } from '../supervise/dir.js';
 
 /** The three ends svrun holds; closeWriters() lets the logger see EOF. */
 export interface LogPipe {
@@ -22,20 +18,7 @@ export interface LogPipe {
 /** Opens (creating if needed) SUPERVISE/log.pipe and returns its ends. */
 export async function openLogPipe(superviseDir: string): Promise<LogPipe> {
   const path = join(superviseDir, 'log.pipe');
-  let isFifo = false;
-  try {
-    isFifo = lstatSync(path).isFIFO();
-    if (!isFifo) throw new SvrunError('BAD_SERVICE', `${path} exists but is not a FIFO; remove it so svrun can create it`);
-  } catch (err) {
-    if (err instanceof SvrunError) throw err;
-  }
-  if (!isFifo) {
-    try {
-      await run('mkfifo', ['-m', '0600', path]);
-    } catch (err) {
-      throw new SvrunError('SYSTEM', `unable to create ${path}: ${djbError(err)}`);
-    }
-  }
+  await makeFifos([path]);
   // Read-write first: with it held, the blocking opens below return at once.
   const holder = openSync(path, constants.O_RDWR);
   const readFd = openSync(path, constants.O_RDONLY);

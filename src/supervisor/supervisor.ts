@@ -116,31 +116,36 @@ export class Supervisor {
       this.opts.log.info({ event: 'removed', service: unit.name }, 'service dir removed: stopping it');
       void unit.stop();
     }
-    const fresh: Unit[] = [];
-    for (const e of entries) {
-      if (this.units.has(e.key)) continue;
-      if (e.problem) {
-        this.warnOnce(e.key + e.problem, `${e.name}: ${e.problem}: not supervised until it is fixed`);
-        continue;
-      }
+    const todo = entries.filter((e) => {
+      if (this.units.has(e.key)) return false;
+      if (e.problem) this.warnOnce(e.key + e.problem, `${e.name}: ${e.problem}: not supervised until it is fixed`);
+      return !e.problem;
+    });
+    // Opening a unit waits on short helper processes (mkfifo, flock): open them side by side.
+    const opened = await Promise.all(todo.map(async (e) => {
       try {
-        const unit = await Unit.create(e.name, e.dir, {
+        return await Unit.create(e.name, e.dir, {
           servicesDir: this.opts.dir,
           log: this.opts.log,
           sink: this.opts.sink,
           inherited: this.opts.inherited ?? process.env,
           onChange: (u, s, prev) => this.changed(u, s, prev),
         });
-        if (this.stopping) {
-          await unit.stop();
-          return;
-        }
-        this.units.set(e.key, unit);
-        fresh.push(unit);
       } catch (err) {
         if (!(err instanceof SvrunError)) throw err;
         this.warnOnce(e.key + err.message, `${err.message}`, e.name);
+        return null;
       }
+    }));
+    const fresh: Unit[] = [];
+    for (const [i, unit] of opened.entries()) {
+      if (!unit) continue;
+      if (this.stopping) {
+        await unit.stop();
+        continue;
+      }
+      this.units.set(todo[i]!.key, unit);
+      fresh.push(unit);
     }
     if (first && entries.length === 0) {
       this.opts.log.warn({ event: 'empty' }, `no service dirs in ${this.opts.dir} yet; watching for them`);

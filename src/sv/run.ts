@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import { SvrunError, djbError } from '../errors.js';
 import type { StatusRecord } from '../supervise/status.js';
-import { runCheckScript } from './checkscript.js';
 import { selectAction, type SvAction } from './commands.js';
 import { isDone } from './done.js';
 import { formatStatusPart } from './format.js';
@@ -163,7 +162,8 @@ class SvRun {
     const got = this.get(svc);
     if (got.r !== 1) return got.r === 0 && this.x ? 1 : -1;
     const startSec = Math.floor(this.start);
-    const checkOk = () => runCheckScript(svc.dir, svc.name, (s) => this.io.stderr(s));
+    // Loaded only when waiting: plain status must not pay for child_process.
+    const checkOk = async () => (await import('./checkscript.js')).runCheckScript(svc.dir, svc.name, (s) => this.io.stderr(s));
     if (!(await isDone(this.action.letters, got.rec, startSec, checkOk))) return 0;
     this.io.stdout(`ok: ${this.part(svc, svc.name, got.rec) ?? ''}\n`);
     return 1;
