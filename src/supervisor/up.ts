@@ -23,6 +23,10 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
   const color = wantColor(process.stdout);
   const log = createEventLog({ stream: process.stderr, color: wantColor(process.stderr) });
   const sink = consoleSink(process.stdout, { color, quiet: opts.quiet ?? false });
+  if (process.pid === 1) {
+    // Node cannot wait for processes it did not spawn, so orphans re-parented to PID 1 would stay zombies.
+    log.warn({ event: 'pid1' }, 'running as PID 1: orphaned processes will not be reaped; run svrun under an init such as tini (tini -- svrun up)');
+  }
   const sup = new Supervisor({ dir: abs, log, sink, envReload: opts.envReload ?? true });
   await sup.start();
   log.info({ event: 'up', dir: abs, services: sup.services.length }, `supervising ${sup.services.length} service(s) in ${dir}; Ctrl-C stops them all`);
