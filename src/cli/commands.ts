@@ -3,6 +3,11 @@
 // `svrun status` does not load what `svrun up` needs.
 import type { Command } from 'commander';
 import type { CliIo } from './main.js';
+import { registerUp } from './up.js';
+import { registerSv } from './sv.js';
+import { registerLog } from './log.js';
+import { registerChpst } from './chpst.js';
+import { registerEnvdir } from './envdir.js';
 
 /** The result holder an action sets its exit code in. */
 export interface CliResult {
@@ -12,7 +17,13 @@ export interface CliResult {
 /** Adds commands to program. */
 export type Registrar = (program: Command, result: CliResult, io: CliIo) => void;
 
+// In the order `svrun --help` lists them.
 const REGISTRARS: Registrar[] = [
+  registerUp,
+  registerSv,
+  registerLog,
+  registerChpst,
+  registerEnvdir,
 ];
 
 /** Registers every svrun command on program. */

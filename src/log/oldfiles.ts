@@ -1,0 +1,57 @@
+// Rotated files: `@` + TAI64N label + `.s` (done), `.u` (unprocessed) or `.t` (processor
+// output in progress). Names sort in time order.
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tai64n, type Instant } from './stamp.js';
+
+/** True for a rotated file's name (27 chars, `@…`). */
+export function isOldName(name: string): boolean {
+  return name.length === 27 && name[0] === '@';
+}
+
+/** A name for a rotated file that is newer than last and does not exist in dir yet. */
+export async function freshName(dir: string, suffix: 's' | 'u', clock: () => Instant, last: string): Promise<string> {
+  let t = clock();
+  for (;;) {
+    const name = `${tai64n(t)}.${suffix}`;
+    // rotations may come faster than the clock ticks: step on by a nanosecond
+    if (name.slice(0, 25) > last.slice(0, 25)) {
+      try {
+        await stat(join(dir, name));
+      } catch {
+        return name;
+      }
+    }
+    t = t.nsec < 999_999_999 ? { sec: t.sec, nsec: t.nsec + 1 } : { sec: t.sec + 1, nsec: 0 };
+  }
+}
+
+/**
+ * svlogd's rmoldest: removes processor leftovers (`.t`) and, when more than nMax `.s`/`.u`
+ * files exist, the single oldest (never keep, the `.u` still being processed).
+ * Returns the name deleted, if any.
+ */
+export async function removeOldest(dir: string, nMax: number, keep = ''): Promise<string | null> {
+  let n = 0;
+  let oldest: string | null = null;
+  for (const name of await readdir(dir)) {
+    if (!isOldName(name)) continue;
+    if (name[26] === 't') {
+      await unlink(join(dir, name)).catch(() => undefined);
+      continue;
+    }
+    n++;
+    if (name !== keep && (oldest === null || name < oldest)) oldest = name;
+  }
+  if (!nMax || n <= nMax || oldest === null) return null;
+  await unlink(join(dir, oldest));
+  return oldest;
+}
+
+/** svlogd on ENOSPC: delete the oldest rotated file if more than nMin exist. Returns its name. */
+export async function removeOldestForSpace(dir: string, nMin: number): Promise<string | null> {
+  const old = (await readdir(dir)).filter(isOldName).sort();
+  if (old.length <= nMin || old.length === 0) return null;
+  await unlink(join(dir, old[0]!));
+  return old[0]!;
+}

@@ -1,0 +1,46 @@
+// svlogd's line timestamps (-t, -tt, -ttt), all UTC, each 25 chars plus one space.
+
+/** Timestamp style: 0 none, 1 TAI64N, 2 `YYYY-MM-DD_HH:MM:SS.xxxxx`, 3 the same with `T`. */
+export type StampStyle = 0 | 1 | 2 | 3;
+
+/** A wall-clock instant: seconds since the Unix epoch and nanoseconds. */
+export interface Instant {
+  sec: number;
+  nsec: number;
+}
+
+/** The current wall-clock time, to the microsecond. */
+export function now(): Instant {
+  const ms = performance.timeOrigin + performance.now();
+  const sec = Math.floor(ms / 1000);
+  return { sec, nsec: Math.floor((ms - sec * 1000) * 1e6) };
+}
+
+// libtai: TAI64 label = 2^62 + 10 (TAI-UTC offset djb uses) + Unix seconds.
+const TAI_BASE = 0x400000000000000an;
+
+/** `@` + 24 hex digits: the TAI64N label svlogd uses in -t stamps and rotated file names. */
+export function tai64n(t: Instant): string {
+  const sec = (TAI_BASE + BigInt(t.sec)).toString(16).padStart(16, '0');
+  return `@${sec}${t.nsec.toString(16).padStart(8, '0')}`;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** `YYYY-MM-DD<sep>HH:MM:SS.xxxxx` in UTC, 5 fractional digits as svlogd prints. */
+export function ptime(t: Instant, sep: '_' | 'T'): string {
+  const d = new Date(t.sec * 1000);
+  const frac = String(Math.floor(t.nsec / 10_000)).padStart(5, '0');
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}${sep}` +
+    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${frac}`;
+}
+
+/** The stamp prefix for a line ("" for style 0), trailing space included. */
+export function formatStamp(style: StampStyle, t: Instant): string {
+  switch (style) {
+    case 0: return '';
+    case 1: return `${tai64n(t)} `;
+    case 2: return `${ptime(t, '_')} `;
+    case 3: return `${ptime(t, 'T')} `;
+  }
+}

@@ -1,0 +1,378 @@
+// A log directory being written: svlogd's behaviour for one DIR, as an object the CLI and
+// the supervisor (default capture) both use. Records are placed synchronously in write();
+// one pump per writer performs the queued appends (batched with writev) and rotations.
+import { EventEmitter } from 'node:events';
+import { constants, openSync, closeSync } from 'node:fs';
+import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SvrunError, djbError } from '../errors.js';
+import { parseConfig, type LogConfig } from './config.js';
+import { frame, frameEnd, frameState, type FrameState } from './frame.js';
+import { flockFd } from '../os/flock.js';
+import { freshName, removeOldest, removeOldestForSpace } from './oldfiles.js';
+import {
+  DEFAULT_HIGH_WATER, DEFAULT_RETRY_MAX_MS, HARD_CAP_FACTOR, RETRY_FIRST_MS, type LogWriterOptions,
+} from './options.js';
+import { ROTATE, place, type Op } from './place.js';
+import { processOnce } from './processor.js';
+import { now } from './stamp.js';
+
+type Phase = 'new' | 'opening' | 'open' | 'closing' | 'closed';
+
+/** Writes a byte stream of lines to one log directory; emits 'drain' after write() returned false. */
+export class LogWriter extends EventEmitter {
+  /** Bytes refused because the caller kept writing past the hard cap. */
+  dropped = 0;
+  private readonly o: Required<LogWriterOptions>;
+  private config: LogConfig = parseConfig('').config;
+  private fs: FrameState;
+  private phase: Phase = 'new';
+  private current: FileHandle | null = null;
+  private lockFd = -1;
+  private size = 0;
+  private ops: Op[] = [];
+  private pending = 0;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private wantDrain = false;
+  private pumping: Promise<void> | null = null;
+  private processing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private lastName = '';
+  private trouble: string | null = null;
+  private failure: unknown = null;
+  private readonly abort = new AbortController();
+
+  constructor(readonly dir: string, opts: LogWriterOptions = {}) {
+    super();
+    this.o = {
+      stamp: 0, replace: null, lineMax: 1000, bufLen: 1024, highWater: DEFAULT_HIGH_WATER,
+      retryMaxMs: DEFAULT_RETRY_MAX_MS, clock: now,
+      warn: (m) => void process.stderr.write(`svrun log: ${m}\n`),
+      info: () => undefined,
+      echo: (b) => void process.stderr.write(b),
+      ...opts,
+    };
+    this.fs = frameState(this.frameOptions());
+  }
+
+  /** Bytes accepted but not yet on disk. */
+  get pendingBytes(): number {
+    return this.pending + this.heldBytes;
+  }
+
+  /** True while write() would return false: the caller should wait for 'drain'. */
+  get full(): boolean {
+    return this.pendingBytes >= this.o.highWater;
+  }
+
+  /** True while the last line written has not ended: stopping now would split it. */
+  get midLine(): boolean {
+    return this.fs.carryLen > 0 || this.fs.cont !== null || this.held.length > 0;
+  }
+
+  /** Stops retrying a refusing disk: a pending close() then reports what was not written. */
+  giveUp(): void {
+    this.abort.abort();
+  }
+
+  /** Locks the directory, reads config, recovers an unclean current and opens it. */
+  async open(): Promise<void> {
+    this.phase = 'opening';
+    await this.openFiles();
+    this.phase = 'open';
+    this.release();
+  }
+
+  /** Queues bytes of the stream (any split); false = stop feeding until 'drain'. Do not reuse data. */
+  write(data: string | Buffer): boolean {
+    if (this.phase === 'closing' || this.phase === 'closed') throw new SvrunError('BUG', `write to ${this.dir} after close`);
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    if (this.pendingBytes >= this.o.highWater * HARD_CAP_FACTOR) {
+      if (this.dropped === 0) this.o.warn(`warning: dropping input for ${this.dir}: the caller ignores back-pressure`);
+      this.dropped += buf.length;
+      this.wantDrain = true;
+      return false;
+    }
+    if (this.phase === 'open') this.ingest(buf);
+    else {
+      this.held.push(buf);
+      this.heldBytes += buf.length;
+    }
+    if (this.full) this.wantDrain = true;
+    return !this.full;
+  }
+
+  /** Rotates current if it is not empty (SIGALRM). */
+  rotate(): void {
+    if (this.phase !== 'open' || this.size === 0) return;
+    this.ops.push(ROTATE);
+    this.size = 0;
+    this.kick();
+  }
+
+  /** Writes what is queued, closes, re-reads config and opens again (SIGHUP). */
+  async reopen(): Promise<void> {
+    if (this.phase !== 'open') return;
+    this.phase = 'opening';
+    await this.idle();
+    await this.closeFiles();
+    await this.openFiles();
+    this.phase = 'open';
+    this.release();
+  }
+
+  /**
+   * Ends the stream (a final partial line gets its newline), writes everything, marks current
+   * clean (0744) and unlocks. If the disk refuses data for timeoutMs, gives up and throws.
+   */
+  async close(timeoutMs = Infinity): Promise<void> {
+    if (this.phase === 'closed' || this.phase === 'closing') return;
+    const wasOpen = this.phase === 'open';
+    this.phase = 'closing';
+    const deadline = Number.isFinite(timeoutMs) ? setTimeout(() => this.abort.abort(), timeoutMs) : null;
+    try {
+      if (wasOpen) {
+        const end = frameEnd(this.fs);
+        if (end.echo) this.o.echo(end.echo);
+        if (end.out) this.enqueue(end.out);
+        await this.idle();
+        await this.processing;
+      }
+      const unwritten = this.pendingBytes;
+      await this.closeFiles();
+      if (unwritten > 0) {
+        throw new SvrunError('SYSTEM', `unable to write ${unwritten} bytes to ${this.dir}/current: ${djbError(this.failure)}; gave up`);
+      }
+    } finally {
+      if (deadline) clearTimeout(deadline);
+      this.abort.abort();
+      this.phase = 'closed';
+    }
+  }
+
+  private frameOptions() {
+    const { stamp, replace, lineMax, bufLen } = this.o;
+    return { stamp, replace, lineMax, bufLen, prefix: this.config.prefix, rules: this.config.rules };
+  }
+
+  private ingest(buf: Buffer): void {
+    const f = frame(this.fs, buf, this.o.clock);
+    if (f.echo) this.o.echo(f.echo);
+    if (f.out) this.enqueue(f.out);
+  }
+
+  private enqueue(out: Buffer): void {
+    const r = place(this.size, out, { sizeMax: this.config.sizeMax, lineMax: this.o.lineMax });
+    for (const op of r.ops) this.ops.push(op);
+    this.size = r.size;
+    this.pending += out.length;
+    this.kick();
+  }
+
+  // Feeds what arrived while opening through the new settings.
+  private release(): void {
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    for (const b of held) this.ingest(b);
+    this.maybeDrain();
+  }
+
+  private maybeDrain(): void {
+    if (this.wantDrain && this.pendingBytes < this.o.highWater / 2) {
+      this.wantDrain = false;
+      this.emit('drain');
+    }
+  }
+
+  private kick(): void {
+    if (this.pumping || !this.current || this.ops.length === 0) return;
+    this.pumping = this.pump().finally(() => {
+      this.pumping = null;
+      if (!this.abort.signal.aborted) this.kick();
+    });
+  }
+
+  private async idle(): Promise<void> {
+    this.kick();
+    while (this.pumping) await this.pumping;
+  }
+
+  private async pump(): Promise<void> {
+    const path = `${this.dir}/current`;
+    try {
+      while (this.ops.length > 0) {
+        if (this.ops[0] === ROTATE) {
+          await this.rotateNow();
+          this.ops.shift();
+          continue;
+        }
+        const bufs: Buffer[] = [];
+        for (const op of this.ops) {
+          if (op === ROTATE || bufs.length === 1024) break;
+          bufs.push(op);
+        }
+        const { bytesWritten } = await this.retry(`write to ${path}`, () => this.current!.writev(bufs));
+        this.consume(bytesWritten);
+      }
+    } catch (err) {
+      this.failure = err; // only after close's deadline: close reports what was not written
+    }
+  }
+
+  private consume(n: number): void {
+    this.pending -= n;
+    while (n > 0) {
+      const b = this.ops[0] as Buffer;
+      if (b.length <= n) {
+        n -= b.length;
+        this.ops.shift();
+      } else {
+        this.ops[0] = b.subarray(n);
+        n = 0;
+      }
+    }
+    this.maybeDrain();
+  }
+
+  // Retries fn with backoff; one warning per episode; gives up only once close's deadline passed.
+  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    let delay = RETRY_FIRST_MS;
+    for (;;) {
+      try {
+        const r = await fn();
+        if (this.trouble) {
+          this.o.warn(`info: able to ${what} again`);
+          this.trouble = null;
+        }
+        return r;
+      } catch (err) {
+        this.failure = err;
+        if ((err as NodeJS.ErrnoException).code === 'ENOSPC' && this.config.nMin < this.config.nMax) {
+          const gone = await removeOldestForSpace(this.dir, this.config.nMin).catch(() => null);
+          if (gone) {
+            this.o.warn(`warning: out of disk space, delete: ${this.dir}/${gone}`);
+            continue;
+          }
+        }
+        if (this.abort.signal.aborted) throw err;
+        const msg = `unable to ${what}: ${djbError(err)}`;
+        if (this.trouble !== msg) this.o.warn(`warning: ${msg}; retrying`);
+        this.trouble = msg;
+        await sleep(delay, undefined, { signal: this.abort.signal }).catch(() => undefined);
+        delay = Math.min(delay * 2, this.o.retryMaxMs);
+      }
+    }
+  }
+
+  // svlogd's rotate(): fsync, 0744, rename to @….s (or .u for a processor), new current.
+  private async rotateNow(): Promise<void> {
+    const dir = this.dir;
+    await this.processing;
+    const proc = this.config.processor;
+    const name = await freshName(dir, proc ? 'u' : 's', this.o.clock, this.lastName);
+    this.lastName = name;
+    const cur = this.current!;
+    await this.retry(`fsync ${dir}/current`, () => cur.sync());
+    await this.retry(`set mode of ${dir}/current`, () => cur.chmod(0o744));
+    await cur.close();
+    this.current = null;
+    await this.retry(`rename ${dir}/current`, () => rename(join(dir, 'current'), join(dir, name)));
+    this.o.info(`rename: ${dir}/current ${name}`);
+    this.current = await this.retry(`create ${dir}/current`, () => openCurrent(dir));
+    await removeOldest(dir, this.config.nMax, proc ? name : '').catch((e) => this.o.warn(`warning: unable to remove old files in ${dir}: ${djbError(e)}`));
+    if (proc) this.processing = this.runProcessor(name, proc);
+  }
+
+  private async runProcessor(uName: string, proc: string): Promise<void> {
+    let delay = RETRY_FIRST_MS * 20;
+    for (;;) {
+      const ok = await processOnce(this.dir, uName, proc).catch((e) => {
+        this.o.warn(`warning: unable to run processor for ${this.dir}/${uName}: ${djbError(e)}`);
+        return false;
+      });
+      if (ok || this.abort.signal.aborted) return;
+      this.o.warn(`warning: processor failed, restart: ${this.dir}/${uName}`);
+      await sleep(delay, undefined, { signal: this.abort.signal }).catch(() => undefined);
+      delay = Math.min(delay * 2, this.o.retryMaxMs);
+    }
+  }
+
+  private async openFiles(): Promise<void> {
+    const dir = this.dir;
+    const st = await stat(dir).catch((e) => {
+      throw new SvrunError('SYSTEM', `unable to open log directory ${dir}: ${djbError(e)}`);
+    });
+    if (!st.isDirectory()) throw new SvrunError('SYSTEM', `unable to open log directory ${dir}: not a directory`);
+    try {
+      this.lockFd = openSync(join(dir, 'lock'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    } catch (e) {
+      throw new SvrunError('SYSTEM', `unable to lock ${dir}/lock: ${djbError(e)}`);
+    }
+    try {
+      if (!(await flockFd(this.lockFd, `${dir}/lock`))) {
+        throw new SvrunError('LOCKED', `unable to lock ${dir}/lock: temporary failure: another logger holds it`);
+      }
+      this.config = await this.readConfig();
+      this.fs.opts = this.frameOptions();
+      await this.recoverUnclean();
+      this.current = await openCurrent(dir);
+      this.size = (await this.current.stat()).size;
+      this.o.info(`${this.size ? 'append' : 'new'}: ${dir}/current`);
+    } catch (e) {
+      closeSync(this.lockFd);
+      this.lockFd = -1;
+      throw e instanceof SvrunError ? e : new SvrunError('SYSTEM', `unable to open ${dir}/current: ${djbError(e)}`);
+    }
+    if (this.config.tMax > 0) {
+      this.timer = setInterval(() => this.rotate(), this.config.tMax * 1000);
+      this.timer.unref();
+    }
+  }
+
+  private async readConfig(): Promise<LogConfig> {
+    let text: Buffer;
+    try {
+      text = await readFile(join(this.dir, 'config'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.o.warn(`warning: unable to read ${this.dir}/config: ${djbError(e)}; using defaults`);
+      return parseConfig('').config;
+    }
+    const parsed = parseConfig(text, `${this.dir}/config`);
+    for (const w of parsed.warnings) this.o.warn(`warning: ${w}`);
+    return parsed.config;
+  }
+
+  // A non-empty current without u+x was left by a logger that died: keep it as @….u.
+  private async recoverUnclean(): Promise<void> {
+    const st = await stat(join(this.dir, 'current')).catch(() => null);
+    if (!st || st.size === 0 || st.mode & 0o100) return;
+    const name = await freshName(this.dir, 'u', this.o.clock, this.lastName);
+    this.lastName = name;
+    await rename(join(this.dir, 'current'), join(this.dir, name));
+    await removeOldest(this.dir, this.config.nMax, name);
+  }
+
+  private async closeFiles(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const cur = this.current;
+    this.current = null;
+    if (cur) {
+      await cur.sync().catch(() => undefined);
+      await cur.chmod(0o744).catch((e) => this.o.warn(`warning: unable to set mode of ${this.dir}/current: ${djbError(e)}`));
+      await cur.close();
+    }
+    if (this.lockFd >= 0) closeSync(this.lockFd);
+    this.lockFd = -1;
+  }
+}
+
+// open_append + fchmod 0644, as svlogd opens current.
+async function openCurrent(dir: string): Promise<FileHandle> {
+  const fh = await open(join(dir, 'current'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+  await fh.chmod(0o644);
+  return fh;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/log/config.js';
+import { frame, frameEnd, frameState, type FrameOptions } from '../../src/log/frame.js';
+
+const clock = () => ({ sec: Date.UTC(2026, 10, 28) / 1000, nsec: 0 });
+const opts = (o: Partial<FrameOptions> = {}, config = ''): FrameOptions => {
+  const c = parseConfig(config).config;
+  return { stamp: 0, replace: null, lineMax: 1000, bufLen: 1024, prefix: c.prefix, rules: c.rules, ...o };
+};
+const run = (o: FrameOptions, ...chunks: string[]) => {
+  const st = frameState(o);
+  let out = '';
+  let echo = '';
+  for (const c of chunks) {
+    const f = frame(st, Buffer.from(c), clock);
+    out += f.out?.toString() ?? '';
+    echo += f.echo?.toString() ?? '';
+  }
+  const e = frameEnd(st);
+  return { out: out + (e.out?.toString() ?? ''), echo: echo + (e.echo?.toString() ?? '') };
+};
+
+describe('frame', () => {
+  it('joins lines split across chunks', () => {
+    expect(run(opts({ stamp: 2 }), 'on', 'e\ntw', 'o\n').out).toBe('2026-11-28_00:00:00.00000 one\n2026-11-28_00:00:00.00000 two\n');
+  });
+
+  it('keeps a final line without newline and adds the newline', () => {
+    expect(run(opts(), 'one\ntwo\nthree-partial').out).toBe('one\ntwo\nthree-partial\n');
+  });
+
+  it('applies the prefix after the stamp, and the last matching rule', () => {
+    const o = opts({}, 'pweb: \n-*\n+*keep*\n');
+    expect(run(o, 'drop me\nkeep me\n').out).toBe('web: keep me\n');
+  });
+
+  it('echoes e-selected lines to stderr, cut at -l with ...', () => {
+    const r = run(opts({ lineMax: 5, bufLen: 10 }, 'e*'), 'short\nab\n');
+    expect(r.echo).toBe('short...\nab\n');
+    expect(r.out).toBe('short\nab\n');
+  });
+
+  it('replaces non-printables and -R chars only within the first -l bytes', () => {
+    const o = opts({ lineMax: 4, bufLen: 8, replace: { with: 0x2e, chars: Buffer.from('x') } });
+    expect(run(o, 'a\tx\x01b\tc\n').out).toBe('a..\x2eb\tc\n');
+  });
+
+  it('streams a line longer than -b without holding it whole', () => {
+    const st = frameState(opts({ lineMax: 4, bufLen: 8 }, '+*'));
+    expect(frame(st, Buffer.from('0123456789'), clock).out?.toString()).toBe('0123456789');
+    expect(frame(st, Buffer.from('ab\nnext\n'), clock).out?.toString()).toBe('ab\nnext\n');
+  });
+});
