@@ -17,7 +17,7 @@
 const path = require('path');
 const fs = require('fs');
 
-const UP_ARGS = (scan) => ['up', scan];
+const UP_ARGS = (scan) => ['up', scan];  // not on a terminal: output goes to files only
 const STATUS_ARGS = (scan) => ['status', '--json', '-d', scan];
 const STOP_SIGNAL = 'SIGTERM';           // or set STOP_ARGS to use a CLI command instead
 const STOP_ARGS = null;                   // e.g. (scan) => ['down', '--all', scan]

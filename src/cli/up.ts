@@ -8,6 +8,7 @@ import type { Registrar } from './commands.js';
 /** Options of `svrun up`. */
 interface UpFlags {
   quiet?: boolean;
+  console?: boolean;
   envReload: boolean;
   verbose?: boolean;
   wait?: string;
@@ -21,6 +22,7 @@ export const registerUp: Registrar = (program, result, io) => {
     .description('supervise every service in DIR (default ./services) until TERM/INT/HUP; or, given services, start them as sv up does')
     .argument('[dir-or-services...]', 'a services dir, or services to start')
     .option('-q, --quiet', "show only svrun's own events, not the services' output")
+    .option('--console', "print the services' output lines on stdout even when it is not a terminal")
     .option('--no-env-reload', 'do not restart a service when its env/ or .env changes')
     .option('-v, --verbose', 'with services: wait until they are up (as sv -v)')
     .option('-w, --wait <sec>', 'with services: wait up to SEC seconds (as sv -w)')
@@ -28,7 +30,8 @@ export const registerUp: Registrar = (program, result, io) => {
     .action(async (args: string[], flags: UpFlags) => {
       if (isSupervise(args, flags)) {
         const { runUp } = await import('../supervisor/up.js');
-        result.code = await runUp(args[0] ?? 'services', { quiet: flags.quiet ?? false, envReload: flags.envReload });
+        const console = flags.console ? { console: true } : {};
+        result.code = await runUp(args[0] ?? 'services', { quiet: flags.quiet ?? false, envReload: flags.envReload, ...console });
         return;
       }
       const { runSv } = await import('../sv/run.js');

@@ -52,6 +52,8 @@ export class Service {
   private lock: LockHandle | null = null;
   private superviseDir = '';
   private goneResolve!: () => void;
+  private streams = new Set<NodeJS.ReadableStream>();
+  private onDrained: (() => void) | null = null;
   /** Resolves when the service has exited for good (want exit and down). */
   readonly gone: Promise<void>;
   private readonly clock: () => number;
@@ -150,8 +152,15 @@ export class Service {
       stderr: io.stdout === undefined ? 'pipe' : 'inherit',
     });
     this.child = child;
-    if (child.stdout) pipeLines(child.stdout, this.name, 'stdout', io.sink);
-    if (child.stderr) pipeLines(child.stderr, this.name, 'stderr', io.sink);
+    for (const [stream, kind] of [[child.stdout, 'stdout'], [child.stderr, 'stderr']] as const) {
+      if (!stream) continue;
+      this.streams.add(stream);
+      stream.once('close', () => {
+        this.streams.delete(stream);
+        if (this.streams.size === 0) this.onDrained?.();
+      });
+      pipeLines(stream, this.name, kind, io.sink);
+    }
     let reported = false;
     const report = (code: number | null, signal: NodeJS.Signals | null) => {
       if (reported) return;
@@ -232,6 +241,20 @@ export class Service {
     } catch (err) {
       this.opts.log.warn({ event: 'status-write' }, `unable to write supervise/status: ${djbError(err)}`);
     }
+  }
+
+  /** Resolves once the captured output pipes of past processes have closed (at most drainMs). */
+  drained(drainMs = 1000): Promise<void> {
+    if (this.streams.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      // A daemonised grandchild may hold the pipe for ever: do not wait for it.
+      const timer = setTimeout(done, drainMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.onDrained = done;
+    });
   }
 
   /** Stops timers and releases supervise/ (the lock goes with it). */

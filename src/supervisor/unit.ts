@@ -9,6 +9,11 @@ import type { LineSink } from './lines.js';
 import { openLogPipe, type LogPipe } from './logpipe.js';
 import type { ServiceState } from './machine.js';
 import { Service, type ServiceIo } from './service.js';
+import { fileSink, openCapture, teeSink } from './capture.js';
+import type { LogWriter } from '../log/writer.js';
+
+// How long a stopping service's captured output may take to reach a refusing disk.
+const CAPTURE_CLOSE_MS = 5000;
 
 /** What every unit shares with the supervisor. */
 export interface UnitContext {
@@ -27,6 +32,7 @@ export class Unit {
     readonly main: Service,
     readonly logger: Service | null,
     private readonly pipe: LogPipe | null,
+    private readonly capture: LogWriter | null,
     private readonly ctx: UnitContext,
   ) {}
 
@@ -38,10 +44,8 @@ export class Unit {
     let logger: Service | null = null;
     const logDir = join(dir, 'log');
     const hasLog = isDir(logDir) && existsSync(join(logDir, 'run'));
-    if (isDir(logDir) && !hasLog && !existsSync(join(logDir, 'main'))) {
-      log.warn({ event: 'no-log-run' }, 'log/ has no run script: capturing output without a logger');
-    }
     let self: Unit | null = null;
+    let capture: LogWriter | null = null;
     // Shared by reference: once the log pipe exists, run writes into it.
     const io: ServiceIo = { sink: ctx.sink };
     const main = new Service({
@@ -63,14 +67,18 @@ export class Unit {
         logger.envError = logEnv.error;
         await logger.open();
         io.stdout = pipe.writeFd;
+      } else {
+        capture = await openCapture(dir, log);
+        io.sink = teeSink(ctx.sink, fileSink(capture));
       }
     } catch (err) {
       main.close();
       logger?.close();
       pipe?.close();
+      await capture?.close(0).catch(() => {});
       throw err;
     }
-    self = new Unit(name, dir, main, logger, pipe, ctx);
+    self = new Unit(name, dir, main, logger, pipe, capture, ctx);
     return self;
   }
 
@@ -90,6 +98,13 @@ export class Unit {
       await this.logger.gone;
     }
     this.pipe?.close();
+    try {
+      // Lines still in a pipe when run died arrive after its exit: let them land first.
+      await this.main.drained();
+      await this.capture?.close(CAPTURE_CLOSE_MS);
+    } catch (err) {
+      this.ctx.log.child({ service: this.name }).error({ event: 'log-write' }, (err as Error).message);
+    }
   }
 
   /** SIGKILLs everything the unit runs now. */

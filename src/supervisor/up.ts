@@ -10,6 +10,8 @@ import { Supervisor } from './supervisor.js';
 export interface UpOptions {
   quiet?: boolean;
   envReload?: boolean;
+  /** Print service lines on stdout (default: when stdout is a terminal). */
+  console?: boolean;
 }
 
 /** Runs the supervisor on dir until it is told to stop; resolves to the exit code. */
@@ -22,7 +24,8 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
   }
   const color = wantColor(process.stdout);
   const log = createEventLog({ stream: process.stderr, color: wantColor(process.stderr) });
-  const sink = consoleSink(process.stdout, { color, quiet: opts.quiet ?? false });
+  const showLines = opts.console ?? Boolean(process.stdout.isTTY);
+  const sink = consoleSink(process.stdout, { color, quiet: (opts.quiet ?? false) || !showLines });
   if (process.pid === 1) {
     // Node cannot wait for processes it did not spawn, so orphans re-parented to PID 1 would stay zombies.
     log.warn({ event: 'pid1' }, 'running as PID 1: orphaned processes will not be reaped; run svrun under an init such as tini (tini -- svrun up)');

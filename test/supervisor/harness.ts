@@ -21,7 +21,7 @@ export interface Up extends Running {
 
 /** Starts `svrun up dir ARGS` (not on a terminal: events are JSON lines); see upReady. */
 export function up(dir: string, args: string[] = [], env: Record<string, string> = {}): Up {
-  const run = startSvrun(['up', dir, ...args], { env: { NO_COLOR: '1', ...env } });
+  const run = startSvrun(['up', dir, '--console', ...args], { env: { NO_COLOR: '1', ...env } });
   const events = () =>
     run.output().split('\n').filter((l) => l.startsWith('{')).flatMap((l) => {
       try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; }

@@ -1,0 +1,52 @@
+// Default capture: services without log/run get their output in svlogd-format files.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { script } from '../helpers/fs.js';
+import { pollUntil } from '../helpers/proc.js';
+import { servicesDir, upReady } from './harness.js';
+
+const STAMP = /^\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d\.\d{5} /;
+
+function lines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
+
+// Rotated files (oldest first: their names are TAI64N stamps), then current.
+function allLines(dir: string): string[] {
+  const rotated = existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith('@')).sort() : [];
+  return [...rotated, 'current'].flatMap((f) => lines(join(dir, f)));
+}
+
+describe('default capture', () => {
+  it('writes stdout and stderr to supervise/log/current, timestamped, stderr lines marked', async () => {
+    const dir = servicesDir({ 'svc/run': script('echo hello\necho oops >&2\nexec sleep 1000') });
+    const u = await upReady(dir);
+    const file = join(dir, 'svc/supervise/log/current');
+    const got = await pollUntil(() => (lines(file).length >= 2 ? lines(file) : null), 10_000, 'two captured lines');
+    for (const l of got) expect(l).toMatch(STAMP);
+    expect(got.map((l) => l.replace(STAMP, '')).sort()).toEqual(['hello', 'stderr: oops']);
+    expect(existsSync(join(dir, 'svc/log'))).toBe(false);
+    await u.stop();
+  });
+
+  it('writes to log/main/current when the service has a log/ dir without run', async () => {
+    const dir = servicesDir({ 'svc/run': script('echo hello\nexec sleep 1000'), 'svc/log/config': 's4096\n' });
+    const u = await upReady(dir);
+    const file = join(dir, 'svc/log/main/current');
+    await pollUntil(() => lines(file).some((l) => l.endsWith(' hello')), 10_000, 'the captured line');
+    await u.stop();
+  });
+
+  it('keeps every line a service wrote before it exited, across restarts and rotations', async () => {
+    const dir = servicesDir({ 'svc/run': script('seq 1 20000\nexit 1') });
+    const u = await upReady(dir);
+    await u.waitEvent('exited', 'svc', 2);
+    const logDir = join(dir, 'svc/supervise/log');
+    const got = await pollUntil(() => {
+      const l = allLines(logDir).map((x) => x.replace(STAMP, ''));
+      return l.length >= 40_000 ? l : null;
+    }, 15_000, '40000 lines');
+    expect(got.slice(0, 40_000)).toEqual([...Array.from({ length: 20_000 }, (_, i) => String(i + 1)), ...Array.from({ length: 20_000 }, (_, i) => String(i + 1))]);
+  });
+});
