@@ -54,7 +54,8 @@ module.exports = {
       const d = path.join(ctx.state.scan, s.name);
       s.svcDir = d;
       h.write(path.join(d, 'run'), s.script, 0o755);
-      if (ctx.logging) h.mkdirp(path.join(d, 'log'));
+      // As the harness does for svlogd: no rotation (config s0), so completeness can be checked.
+      if (ctx.logging) h.write(path.join(d, 'log', 'main', 'config'), 's0\n', 0o644);
     }
   },
 
@@ -86,5 +87,9 @@ module.exports = {
     if (p && p.exitCode === null && !p.signalCode) process.kill(p.pid, STOP_SIGNAL);
   },
 
-  logFiles(ctx, s) { return LOG_FILES(s.svcDir).filter((f) => fs.existsSync(f)); },
+  logFiles(ctx, s) {
+    const dir = path.dirname(LOG_FILES(s.svcDir)[0]);
+    const rotated = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith('@')).sort().map((f) => path.join(dir, f)) : [];
+    return [...rotated, ...LOG_FILES(s.svcDir)].filter((f) => fs.existsSync(f));
+  },
 };
