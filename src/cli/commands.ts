@@ -8,6 +8,7 @@ import { registerSv } from './sv.js';
 import { registerLog } from './log.js';
 import { registerChpst } from './chpst.js';
 import { registerEnvdir } from './envdir.js';
+import { registerNewrelic } from './newrelic.js';
 
 /** The result holder an action sets its exit code in. */
 export interface CliResult {
@@ -24,6 +25,7 @@ const REGISTRARS: Registrar[] = [
   registerLog,
   registerChpst,
   registerEnvdir,
+  registerNewrelic,
 ];
 
 /** Registers every svrun command on program. */

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { resolveServiceEnv } from '../envdir/resolve.js';
+import { newRelicFor } from '../wrap/newrelic/wrap.js';
 import { readServiceConfig } from './config.js';
 import type { LineSink } from './lines.js';
 import { openLogPipe, type LogPipe } from './logpipe.js';
@@ -39,7 +40,7 @@ export class Unit {
   /** Reads settings and env, takes the locks; throws a one-line SvrunError when it cannot. */
   static async create(name: string, dir: string, ctx: UnitContext): Promise<Unit> {
     const log = ctx.log.child({ service: name });
-    const [config, env] = await Promise.all([readServiceConfig(dir), loadEnv(dir, ctx)]);
+    const [config, env] = await Promise.all([readServiceConfig(dir), loadEnv(name, dir, ctx)]);
     let pipe: LogPipe | null = null;
     let logger: Service | null = null;
     const logDir = join(dir, 'log');
@@ -57,7 +58,7 @@ export class Unit {
       await main.open();
       if (hasLog) {
         const logLog = ctx.log.child({ service: `${name}/log` });
-        const [logConfig, logEnv] = await Promise.all([readServiceConfig(logDir), loadEnv(logDir, ctx)]);
+        const [logConfig, logEnv] = await Promise.all([readServiceConfig(logDir), loadEnv(`${name}/log`, logDir, ctx, false)]);
         pipe = await openLogPipe(join(dir, 'supervise'));
         logger = new Service({
           name: `${name}/log`, dir: logDir, config: logConfig, env: logEnv.env, log: logLog,
@@ -126,7 +127,7 @@ export class Unit {
         continue;
       }
       svc.dispatch({ type: 'config', config, now: Date.now() });
-      const env = await loadEnv(svc.dir, this.ctx);
+      const env = await loadEnv(svc.name, svc.dir, this.ctx, svc === this.main);
       if (env.error) {
         log.warn({ event: 'env-rejected' }, `env rejected: ${env.error}; ${svc.env ? 'keeping the previous environment' : 'not starting'}`);
         continue;
@@ -145,14 +146,24 @@ export class Unit {
   }
 }
 
-async function loadEnv(dir: string, ctx: UnitContext): Promise<{ env: Record<string, string> | null; error: string | null }> {
+// The env a service starts with: resolved from its files, svrun's own variables added, and
+// wrapped for the New Relic agent when it asks for it (never for a logger).
+async function loadEnv(name: string, dir: string, ctx: UnitContext, app = true): Promise<{ env: Record<string, string> | null; error: string | null }> {
+  const log = ctx.log.child({ service: name });
+  let env: Record<string, string>;
   try {
     const r = await resolveServiceEnv(dir, { inherited: ctx.inherited, servicesDir: ctx.servicesDir });
-    for (const w of r.warnings) ctx.log.warn({ event: 'env-warning', service: dir }, w);
-    return { env: r.env, error: null };
+    for (const w of r.warnings) log.warn({ event: 'env-warning' }, w);
+    env = r.env;
   } catch (err) {
     return { env: null, error: (err as Error).message };
   }
+  // Lets a run script that also serves under runit skip applying env/ a second time.
+  env.SVRUN_SERVICE = name;
+  if (!app) return { env, error: null };
+  const nr = newRelicFor(env, { name, dir });
+  for (const w of nr.warnings) log.warn({ event: 'newrelic' }, w);
+  return { env: nr.env, error: null };
 }
 
 function sameEnv(a: Record<string, string>, b: Record<string, string>): boolean {
