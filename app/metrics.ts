@@ -1,0 +1,55 @@
+// Counters and summaries in Prometheus text format; no client library needed for this few.
+const counters = new Map<string, number>();
+const samples = new Map<string, number[]>();
+const gauges = new Map<string, () => Promise<number>>();
+const help = new Map<string, string>();
+
+/** Adds n to a counter; labels are part of the series name. */
+export function inc(name: string, labels: Record<string, string> = {}, n = 1): void {
+  const key = series(name, labels);
+  counters.set(key, (counters.get(key) ?? 0) + n);
+}
+
+/** Records a duration in seconds; quantiles are computed over the last 1024 values. */
+export function observe(name: string, labels: Record<string, string>, seconds: number): void {
+  const key = series(name, labels);
+  const list = samples.get(key) ?? [];
+  list.push(seconds);
+  if (list.length > 1024) list.shift();
+  samples.set(key, list);
+  inc(`${name}_count`, labels);
+  inc(`${name}_sum`, labels, seconds);
+}
+
+/** Registers a gauge read at scrape time (queue depth). */
+export function gauge(name: string, text: string, read: () => Promise<number>): void {
+  gauges.set(name, read);
+  help.set(name, text);
+}
+
+/** The whole registry as Prometheus text exposition. */
+export async function render(): Promise<string> {
+  const lines: string[] = [];
+  for (const [key, v] of counters) lines.push(`${key} ${v}`);
+  for (const [key, list] of samples) {
+    const sorted = [...list].sort((a, b) => a - b);
+    for (const q of [0.5, 0.99]) {
+      const v = sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+      lines.push(withLabel(key, 'quantile', String(q)) + ` ${v}`);
+    }
+  }
+  for (const [name, read] of gauges) {
+    lines.push(`# HELP ${name} ${help.get(name)}`, `# TYPE ${name} gauge`);
+    try { lines.push(`${name} ${await read()}`); } catch { /* backend down: no sample */ }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function series(name: string, labels: Record<string, string>): string {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`);
+  return parts.length ? `${name}{${parts.join(',')}}` : name;
+}
+
+function withLabel(key: string, k: string, v: string): string {
+  return key.includes('{') ? key.replace('}', `,${k}="${v}"}`) : `${key}{${k}="${v}"}`;
+}

@@ -1,0 +1,144 @@
+// RabbitMQ: a durable queue, persistent messages, publisher confirms, prefetch 1, and a
+// reconnect loop with backoff. Retries wait in a TTL queue that dead-letters back to the main one.
+import * as amqp from 'amqplib';
+import type { Logger } from 'pino';
+import { maskUrl } from '../config.js';
+import { BrokerUnavailable, type Broker, type Delivery, type Job } from './queue.js';
+
+/** amqp://user:pass@host:port/vhost?queue=NAME; the queue name defaults to svrun.tasks. */
+export class AmqpBroker implements Broker {
+  readonly kind = 'amqp';
+  private readonly url: string;
+  private readonly queue: string;
+  private conn: amqp.ChannelModel | undefined;
+  private ch: amqp.ConfirmChannel | undefined;
+  private connecting: Promise<void> | undefined;
+  private handler: ((d: Delivery) => Promise<void>) | undefined;
+  private consumerTag: string | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
+  private closed = false;
+  private delay = 100;
+  private warned = false;
+
+  constructor(url: string, private readonly log: Logger) {
+    const u = new URL(url);
+    this.queue = u.searchParams.get('queue') ?? 'svrun.tasks';
+    u.searchParams.delete('queue');
+    this.url = u.toString();
+    this.connect();
+  }
+
+  async publish(job: Job): Promise<void> {
+    await this.send(this.queue, job, 1);
+  }
+
+  async depth(): Promise<number> {
+    const ch = this.ch;
+    if (!ch) throw new BrokerUnavailable('broker unavailable');
+    return (await ch.checkQueue(this.queue)).messageCount;
+  }
+
+  async consume(handler: (d: Delivery) => Promise<void>): Promise<void> {
+    this.handler = handler;
+    if (this.ch) await this.subscribe(this.ch);
+  }
+
+  async stopConsuming(): Promise<void> {
+    this.handler = undefined;
+    const tag = this.consumerTag;
+    this.consumerTag = undefined;
+    if (tag && this.ch) await this.ch.cancel(tag).catch(() => undefined);
+    await this.inFlight;
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
+    this.closed = true;
+    await this.conn?.close().catch(() => undefined);
+  }
+
+  private async send(queue: string, job: Job, attempt: number, expirationMs?: number): Promise<void> {
+    // a connection attempt in progress (startup, reconnect) is worth a short wait, not a 503
+    if (!this.ch && this.connecting) await Promise.race([this.connecting, new Promise((r) => setTimeout(r, 1000).unref())]);
+    const ch = this.ch;
+    if (!ch) throw new BrokerUnavailable(`broker unavailable (BROKER_URL ${maskUrl(this.url)})`);
+    const opts: amqp.Options.Publish = { persistent: true, contentType: 'application/json', headers: { 'x-attempt': attempt } };
+    if (expirationMs !== undefined) opts.expiration = String(expirationMs);
+    await new Promise<void>((resolve, reject) => {
+      ch.sendToQueue(queue, Buffer.from(JSON.stringify(job)), opts, (err) => (err ? reject(new BrokerUnavailable(String(err))) : resolve()));
+    });
+  }
+
+  private connect(): void {
+    if (this.closed || this.connecting) return;
+    this.connecting = this.open().then(
+      () => { this.connecting = undefined; },
+      (err: unknown) => {
+        this.connecting = undefined;
+        if (!this.warned) {
+          this.warned = true;
+          this.log.error({ backend: 'amqp', setting: 'BROKER_URL' }, `broker unavailable at ${maskUrl(this.url)}: ${(err as Error).message}; retrying with backoff`);
+        }
+        const wait = this.delay;
+        this.delay = Math.min(this.delay * 2, 5000);
+        setTimeout(() => this.connect(), wait).unref();
+      },
+    );
+  }
+
+  private async open(): Promise<void> {
+    // named, so an operator (or a test) can find and close exactly these connections
+    const conn = await amqp.connect(this.url, { clientProperties: { connection_name: `svrun-app ${this.queue} pid ${process.pid}` } });
+    conn.on('error', () => undefined); // 'close' follows and handles it
+    conn.on('close', () => this.lost(conn));
+    const ch = await conn.createConfirmChannel();
+    ch.on('error', () => undefined);
+    await ch.assertQueue(this.queue, { durable: true });
+    await ch.assertQueue(`${this.queue}.retry`, { durable: true, deadLetterExchange: '', deadLetterRoutingKey: this.queue });
+    await ch.assertQueue(`${this.queue}.dead`, { durable: true });
+    await ch.prefetch(1);
+    this.conn = conn;
+    this.ch = ch;
+    this.delay = 100;
+    this.log.info({ backend: 'amqp' }, `broker connected at ${maskUrl(this.url)}`);
+    this.warned = false;
+    if (this.handler) await this.subscribe(ch);
+  }
+
+  private lost(conn: amqp.ChannelModel): void {
+    if (this.conn !== conn) return;
+    this.conn = undefined;
+    this.ch = undefined;
+    this.consumerTag = undefined;
+    if (this.closed) return;
+    this.log.warn({ backend: 'amqp', setting: 'BROKER_URL' }, 'broker connection lost; reconnecting with backoff');
+    this.warned = true;
+    this.connect();
+  }
+
+  private async subscribe(ch: amqp.ConfirmChannel): Promise<void> {
+    const r = await ch.consume(this.queue, (msg) => {
+      if (!msg) return;
+      const handler = this.handler;
+      if (!handler) return; // cancelled meanwhile: unacked, RabbitMQ redelivers it
+      const job = JSON.parse(msg.content.toString()) as Job;
+      const attempt = Number(msg.properties.headers?.['x-attempt'] ?? 1);
+      const d: Delivery = {
+        job,
+        attempt,
+        ack: async () => ch.ack(msg),
+        retry: async (delayMs) => {
+          await this.send(`${this.queue}.retry`, job, attempt + 1, delayMs);
+          ch.ack(msg);
+        },
+        deadLetter: async (reason) => {
+          await this.send(`${this.queue}.dead`, { ...job, reason } as Job, attempt);
+          ch.ack(msg);
+        },
+      };
+      // one at a time: after a reconnect the broker may redeliver while the old task still runs
+      this.inFlight = this.inFlight.then(() => handler(d)).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'delivery not acknowledged; the broker redelivers it'));
+    }, { noAck: false });
+    this.consumerTag = r.consumerTag;
+  }
+}

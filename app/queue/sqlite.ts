@@ -1,0 +1,119 @@
+// The embedded queue: a table in an SQLite file shared by web and worker on one machine.
+// Wake-up is prompt: each commit appends to the -wal file and the worker watches the
+// directory (inotify), so a job starts within a millisecond or so instead of a poll period.
+import Database from 'better-sqlite3';
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { ownerAlive, ownerOf } from './owner.js';
+import type { Broker, Delivery, Job } from './queue.js';
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY, task_id TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 1,
+  available_at INTEGER NOT NULL, owner TEXT, state TEXT NOT NULL DEFAULT 'ready', reason TEXT);
+CREATE INDEX IF NOT EXISTS jobs_ready ON jobs (state, available_at);`;
+
+// a safety net only, for a missed inotify event (e.g. a network file system)
+const SAFETY_POLL_MS = 2000;
+
+/** Jobs are claimed by this process (owner = pid:starttime) and reclaimed when it dies. */
+export class SqliteBroker implements Broker {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly me = ownerOf(process.pid) ?? `${process.pid}:?`;
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private handler: ((d: Delivery) => Promise<void>) | undefined;
+  private busy = false;
+  private again = false;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  async publish(job: Job): Promise<void> {
+    this.db.prepare('INSERT INTO jobs (task_id, kind, available_at) VALUES (?, ?, ?)').run(job.taskId, job.kind, Date.now());
+  }
+
+  async depth(): Promise<number> {
+    return (this.db.prepare("SELECT count(*) AS n FROM jobs WHERE state != 'dead'").get() as { n: number }).n;
+  }
+
+  async consume(handler: (d: Delivery) => Promise<void>): Promise<void> {
+    this.handler = handler;
+    this.reclaim();
+    const wal = `${basename(this.path)}-wal`;
+    this.watcher = watch(dirname(this.path), (_ev, name) => {
+      if (name === wal) this.kick();
+    });
+    this.kick();
+  }
+
+  async stopConsuming(): Promise<void> {
+    this.handler = undefined;
+    this.watcher?.close();
+    clearTimeout(this.timer);
+    await this.idle;
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsuming();
+    this.db.close();
+  }
+
+  /** Jobs held by processes that died (a SIGKILLed worker) go back to ready. */
+  private reclaim(): void {
+    const taken = this.db.prepare("SELECT id, owner FROM jobs WHERE state = 'taken'").all() as { id: number; owner: string }[];
+    const back = this.db.prepare("UPDATE jobs SET state = 'ready', owner = NULL WHERE id = ? AND owner = ?");
+    for (const j of taken) if (!ownerAlive(j.owner)) back.run(j.id, j.owner);
+  }
+
+  private kick(): void {
+    if (!this.handler) return;
+    if (this.busy) { this.again = true; return; }
+    this.busy = true;
+    this.idle = this.drain().finally(() => { this.busy = false; });
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      for (let d = this.claim(); d && this.handler; d = this.claim()) await this.handler(d);
+    } while (this.again && this.handler);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (!this.handler) return;
+    const next = this.db.prepare("SELECT min(available_at) AS at FROM jobs WHERE state = 'ready'").get() as { at: number | null };
+    const wait = next.at === null ? SAFETY_POLL_MS : Math.max(0, Math.min(SAFETY_POLL_MS, next.at - Date.now()));
+    this.timer = setTimeout(() => { this.reclaim(); this.kick(); }, wait);
+  }
+
+  private claim(): Delivery | undefined {
+    const row = this.db.transaction(() => {
+      const r = this.db.prepare("SELECT id, task_id, kind, attempt FROM jobs WHERE state = 'ready' AND available_at <= ? ORDER BY available_at, id LIMIT 1")
+        .get(Date.now()) as { id: number; task_id: string; kind: string; attempt: number } | undefined;
+      if (r) this.db.prepare("UPDATE jobs SET state = 'taken', owner = ? WHERE id = ?").run(this.me, r.id);
+      return r;
+    }).immediate();
+    if (!row) return undefined;
+    return {
+      job: { taskId: row.task_id, kind: row.kind },
+      attempt: row.attempt,
+      ack: async () => { this.db.prepare('DELETE FROM jobs WHERE id = ?').run(row.id); },
+      retry: async (delayMs) => {
+        this.db.prepare("UPDATE jobs SET state = 'ready', owner = NULL, attempt = attempt + 1, available_at = ? WHERE id = ?").run(Date.now() + delayMs, row.id);
+      },
+      deadLetter: async (reason) => {
+        this.db.prepare("UPDATE jobs SET state = 'dead', owner = NULL, reason = ? WHERE id = ?").run(reason, row.id);
+      },
+    };
+  }
+}

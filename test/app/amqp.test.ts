@@ -1,0 +1,72 @@
+// Tier 2: the stack on the real RabbitMQ at 127.0.0.1:5672, one queue per test; connections
+// are closed from the broker side (only ours, by name) while tasks are queued.
+import { randomBytes } from 'node:crypto';
+import * as amqp from 'amqplib';
+import { execa } from 'execa';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { pollUntil } from '../helpers/proc.js';
+import { api, startStack, waitTask } from './stack.js';
+
+const BASE = 'amqp://guest:guest@127.0.0.1:5672';
+
+/** A fresh queue name; the queue and its .retry/.dead siblings are deleted after the test. */
+function queue(): string {
+  const name = `svrun-app-test-${randomBytes(4).toString('hex')}`;
+  onTestFinished(async () => {
+    const conn = await amqp.connect(BASE);
+    const ch = await conn.createChannel();
+    for (const q of [name, `${name}.retry`, `${name}.dead`]) await ch.deleteQueue(q);
+    await conn.close();
+  });
+  return name;
+}
+
+/** Closes, from the broker side, every connection the app opened for this queue. */
+async function closeConnections(q: string): Promise<number> {
+  const { stdout } = await execa('rabbitmqctl', ['-q', 'list_connections', '--no-table-headers', 'pid', 'client_properties'], { reject: false });
+  const pids = stdout.split('\n').filter((l) => l.includes(`svrun-app ${q} `)).map((l) => l.split('\t')[0]!);
+  for (const pid of pids) await execa('rabbitmqctl', ['close_connection', pid, 'test: broker-side close']);
+  return pids.length;
+}
+
+describe('RabbitMQ broker', () => {
+  it('runs tasks through a durable queue, retries them and dead-letters them', async () => {
+    const q = queue();
+    const s = await startStack({ env: { BROKER_URL: `${BASE}?queue=${q}`, TASK_MAX_TRIES: '2', TASK_RETRY_BASE_MS: '50' } });
+    expect(s.up.output()).toContain('amqp://guest:***@127.0.0.1:5672');
+    const ok = await api(s, '/api/tasks', { kind: 'noop' });
+    expect(ok.status).toBe(202);
+    expect(await waitTask(s, ok.body.id, (t) => t.state === 'done')).toMatchObject({ completions: 1 });
+    const bad = await api(s, '/api/tasks', { kind: 'fail' });
+    expect(await waitTask(s, bad.body.id, (t) => t.state === 'dead')).toMatchObject({ attempts: 2 });
+    const conn = await amqp.connect(BASE);
+    onTestFinished(() => conn.close());
+    const ch = await conn.createChannel();
+    const dead = await pollUntil(async () => (await ch.get(`${q}.dead`)) || null, 5000, 'a dead letter');
+    expect(JSON.parse(dead.content.toString())).toMatchObject({ taskId: bad.body.id });
+  });
+
+  it('loses no task when the broker closes the connections while tasks are queued', async () => {
+    const q = queue();
+    const s = await startStack({ env: { BROKER_URL: `${BASE}?queue=${q}` } });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await api(s, '/api/tasks', { kind: 'long', args: { steps: 3, stepMs: 100 } })).body.id);
+    await waitTask(s, ids[0]!, (t) => t.state === 'running');
+    expect(await closeConnections(q)).toBe(2); // web's and the worker's
+    await s.up.waitFor('broker connection lost');
+    // both sides reconnect with backoff
+    await pollUntil(() => (s.up.output().match(/broker connected/g) ?? []).length >= 4, 15_000, 'both reconnected');
+    ids.push((await api(s, '/api/tasks', { kind: 'noop' })).body.id);
+    for (const id of ids) expect(await waitTask(s, id, (t) => t.state === 'done', 20_000)).toMatchObject({ completions: 1 });
+  });
+
+  it('answers 503 while the broker is unreachable and names BROKER_URL in one log line', async () => {
+    const s = await startStack({ services: ['web'], env: { BROKER_URL: 'amqp://guest:secretpw@127.0.0.1:1' } });
+    const r = await api(s, '/api/tasks', { kind: 'noop' });
+    expect(r.status).toBe(503);
+    expect((await api(s, '/api/tasks', { kind: 'noop', mode: 'apply' })).status).toBe(200);
+    await s.up.waitFor('"setting":"BROKER_URL"');
+    expect(s.up.output().match(/broker unavailable at/g)).toHaveLength(1);
+    expect(s.up.output()).not.toContain('secretpw');
+  });
+});
