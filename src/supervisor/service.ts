@@ -53,6 +53,8 @@ export class Service {
   private superviseDir = '';
   private goneResolve!: () => void;
   private streams = new Set<NodeJS.ReadableStream>();
+  private depth = 0;
+  private notes: ['info' | 'warn' | 'error', Record<string, unknown>, string][] = [];
   private onDrained: (() => void) | null = null;
   /** Resolves when the service has exited for good (want exit and down). */
   readonly gone: Promise<void>;
@@ -94,12 +96,28 @@ export class Service {
     const prev = this.state;
     const r = step(prev, e);
     this.state = r.state;
-    for (const effect of r.effects) this.perform(effect);
+    this.depth++;
+    try {
+      for (const effect of r.effects) this.perform(effect);
+    } finally {
+      this.depth--;
+    }
+    // Log lines are written after the processes are started: a respawn does not wait on them.
+    if (this.depth === 0 && this.notes.length) {
+      const notes = this.notes;
+      this.notes = [];
+      for (const [level, obj, msg] of notes) this.opts.log[level](obj, msg);
+    }
     if (this.state.deadline?.at !== prev.deadline?.at || this.state.deadline?.why !== prev.deadline?.why) this.arm();
     if (this.state !== prev) {
       this.writeStatus();
       this.opts.onChange?.(this.state, prev);
     }
+  }
+
+  private note(level: 'info' | 'warn' | 'error', obj: Record<string, unknown>, msg: string): void {
+    if (this.depth === 0) this.opts.log[level](obj, msg);
+    else this.notes.push([level, obj, msg]);
   }
 
   private perform(effect: Effect): void {
@@ -114,7 +132,7 @@ export class Service {
         } catch { /* already gone: its exit event is on its way */ }
         return;
       case 'log':
-        this.opts.log[effect.level]({ event: effect.event, ...effect.data }, effect.msg);
+        this.note(effect.level, { event: effect.event, ...effect.data }, effect.msg);
         return;
       case 'gone':
         this.close();
@@ -132,7 +150,7 @@ export class Service {
     const c = this.state.config;
     const child = this.spawn('run', [], c.notificationFd);
     if (child.pid) {
-      this.opts.log.info({ event: 'started', pid: child.pid }, `started (pid ${child.pid})`);
+      this.note('info', { event: 'started', pid: child.pid }, `started (pid ${child.pid})`);
       this.dispatch({ type: 'spawned', proc: 'run', pid: child.pid, now: this.clock() });
       this.watchReadiness(child);
     }
