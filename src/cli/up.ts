@@ -9,6 +9,7 @@ import type { Registrar } from './commands.js';
 interface UpFlags {
   quiet?: boolean;
   console?: boolean;
+  scale?: string[];
   envReload: boolean;
   verbose?: boolean;
   wait?: string;
@@ -23,15 +24,20 @@ export const registerUp: Registrar = (program, result, io) => {
     .argument('[dir-or-services...]', 'a services dir, or services to start')
     .option('-q, --quiet', "show only svrun's own events, not the services' output")
     .option('--console', "print the services' output lines on stdout even when it is not a terminal")
+    .option('--scale <name=count>', 'run COUNT instances of service NAME on consecutive ports from its PORT (repeatable; overrides its scale file)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-env-reload', 'do not restart a service when its env/ or .env changes')
     .option('-v, --verbose', 'with services: wait until they are up (as sv -v)')
     .option('-w, --wait <sec>', 'with services: wait up to SEC seconds (as sv -w)')
     .option('-d, --dir <dir>', 'with services: the services dir names resolve against (default $SVDIR)')
     .action(async (args: string[], flags: UpFlags) => {
       if (isSupervise(args, flags)) {
-        const { runUp } = await import('../supervisor/up.js');
-        const console = flags.console ? { console: true } : {};
-        result.code = await runUp(args[0] ?? 'services', { quiet: flags.quiet ?? false, envReload: flags.envReload, ...console });
+        const [{ runUp }, { parseScale }] = await Promise.all([import('../supervisor/up.js'), import('../supervisor/scale.js')]);
+        result.code = await runUp(args[0] ?? 'services', {
+          quiet: flags.quiet ?? false,
+          envReload: flags.envReload,
+          scale: parseScale(flags.scale ?? []),
+          ...(flags.console ? { console: true } : {}),
+        });
         return;
       }
       const { runSv } = await import('../sv/run.js');
@@ -43,6 +49,7 @@ export const registerUp: Registrar = (program, result, io) => {
 // run file, or a bare name (no slash) that sv would look up in SVDIR.
 function isSupervise(args: string[], flags: UpFlags): boolean {
   if (flags.verbose || flags.wait || flags.dir) return false;
+  if (flags.scale || flags.console || flags.quiet) return true;
   if (args.length === 0) return true;
   if (args.length > 1) return false;
   const arg = args[0]!;

@@ -115,3 +115,9 @@ function signalName(dir: string, v: string): NodeJS.Signals {
 function unreadable(dir: string, file: string, err: unknown): SvrunError {
   return new SvrunError('BAD_SERVICE', `unable to read ${join(dir, file)}: ${(err as NodeJS.ErrnoException).code ?? err}`);
 }
+
+/** How many instances of the service in dir to run: its `scale` file (default 1); 0 runs none. */
+export async function readScale(dir: string): Promise<number> {
+  const v = await value(dir, 'scale');
+  return v === null ? 1 : wholeNumber(dir, 'scale', v);
+}

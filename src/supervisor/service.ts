@@ -25,6 +25,8 @@ export interface ServiceIo {
 export interface ServiceOptions {
   name: string;
   dir: string;
+  /** Where supervise/ lives: the service dir itself, or an instance dir of a scaled service. */
+  stateDir?: string;
   config: ServiceConfig;
   env: Record<string, string> | null;
   io: ServiceIo;
@@ -71,7 +73,7 @@ export class Service {
 
   /** Takes the lock and opens supervise/; throws (LOCKED, BAD_SERVICE) if it cannot. */
   async open(): Promise<void> {
-    this.superviseDir = await prepareSuperviseDir(this.dir);
+    this.superviseDir = await prepareSuperviseDir(this.opts.stateDir ?? this.dir);
     this.lock = await acquireLock(this.superviseDir, this.name);
     this.handles.push(openControl(this.superviseDir, (letters) => this.control(letters)));
     this.handles.push(holdOk(this.superviseDir));

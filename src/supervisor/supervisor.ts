@@ -1,14 +1,23 @@
 // svrun up: every service dir of a services dir, supervised in this one process. Watches the
 // dir (no periodic rescans), reconciles on change, and stops everything on TERM/INT/HUP.
 import type { EventEmitter } from 'node:events';
-import { basename, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { SvrunError } from '../errors.js';
 import { defaults } from '../defaults.js';
 import type { LineSink } from './lines.js';
 import type { ServiceState } from './machine.js';
 import { scanServices } from './scan.js';
-import { Unit } from './unit.js';
+import { readScale } from './config.js';
+import { Unit, type Instance } from './unit.js';
+
+/** One unit the services dir asks for: a service, or one instance of a scaled service. */
+interface Slot {
+  key: string;
+  name: string;
+  dir: string;
+  instance: Instance;
+}
 import { orderProblems } from './needs.js';
 
 /** Options for a Supervisor. */
@@ -23,6 +32,8 @@ export interface SupervisorOptions {
   /** The process whose signals stop svrun; injectable for tests. */
   proc?: EventEmitter;
   inherited?: Record<string, string | undefined>;
+  /** Instances per service name (svrun up --scale web=3); overrides `scale` files. */
+  scale?: Map<string, number>;
 }
 
 /** Supervises a services dir until stopped. */
@@ -102,25 +113,45 @@ export class Supervisor {
     return this.scanning;
   }
 
-  // runsvdir's loop: start what is new, stop what has gone.
+  // runsvdir's loop: start what is new, stop what has gone. A scaled service is one unit per
+  // instance; instance 1 is the service dir itself, instance N keeps its state in instances/N.
   private async reconcile(first: boolean): Promise<void> {
     if (this.stopping) return;
     const warnings: string[] = [];
     const entries = await scanServices(this.opts.dir, warnings);
     for (const w of warnings) this.warnOnce(w, w);
-    const seen = new Set(entries.map((e) => e.key));
+    const slots: Slot[] = [];
+    for (const e of entries) {
+      if (e.problem) {
+        this.warnOnce(e.key + e.problem, `${e.name}: ${e.problem}: not supervised until it is fixed`);
+        continue;
+      }
+      let count: number;
+      try {
+        count = this.opts.scale?.get(e.name) ?? (await readScale(e.dir));
+      } catch (err) {
+        if (!(err instanceof SvrunError)) throw err;
+        this.warnOnce(e.key + err.message, err.message, e.name);
+        count = 1;
+      }
+      for (let index = 1; index <= count; index++) {
+        slots.push({
+          key: index === 1 ? e.key : `${e.key}#${index}`,
+          name: count > 1 ? `${e.name}.${index}` : e.name,
+          dir: e.dir,
+          instance: { index, count, stateDir: index === 1 ? e.dir : join(e.dir, 'instances', String(index)) },
+        });
+      }
+    }
+    const seen = new Set(slots.map((e) => e.key));
     for (const [key, unit] of this.units) {
       if (seen.has(key)) continue;
       this.units.delete(key);
-      this.waiting.delete(unit.dir);
-      this.opts.log.info({ event: 'removed', service: unit.name }, 'service dir removed: stopping it');
+      this.waiting.delete(unit.instance.stateDir);
+      this.opts.log.info({ event: 'removed', service: unit.name }, 'service dir removed or scaled down: stopping it');
       void unit.stop();
     }
-    const todo = entries.filter((e) => {
-      if (this.units.has(e.key)) return false;
-      if (e.problem) this.warnOnce(e.key + e.problem, `${e.name}: ${e.problem}: not supervised until it is fixed`);
-      return !e.problem;
-    });
+    const todo = slots.filter((e) => !this.units.has(e.key));
     // Opening a unit waits on short helper processes (mkfifo, flock): open them side by side.
     const opened = await Promise.all(todo.map(async (e) => {
       try {
@@ -130,7 +161,7 @@ export class Supervisor {
           sink: this.opts.sink,
           inherited: this.opts.inherited ?? process.env,
           onChange: (u, s, prev) => this.changed(u, s, prev),
-        });
+        }, e.instance);
       } catch (err) {
         if (!(err instanceof SvrunError)) throw err;
         this.warnOnce(e.key + err.message, `${err.message}`, e.name);
@@ -156,20 +187,27 @@ export class Supervisor {
   // Services with a `needs` file wait until what they need is ready; a missing or cyclic need
   // keeps that service down with a clear reason.
   private bootInOrder(fresh: Unit[]): void {
-    const byName = new Map([...this.units.values()].map((u) => [u.name, u]));
-    const problems = orderProblems(fresh.map((u) => ({ name: u.name, needs: u.main.state.config.needs })), new Set(byName.keys()), (n) => byName.get(n)?.main.state.config.needs ?? []);
+    const byName = this.byService();
+    const problems = orderProblems(fresh.map((u) => ({ name: u.service, needs: u.main.state.config.needs })), new Set(byName.keys()), (n) => byName.get(n)?.main.state.config.needs ?? []);
     for (const u of fresh) {
-      const problem = problems.get(u.name);
+      const problem = problems.get(u.service);
       if (problem) {
         this.opts.log.error({ event: 'needs', service: u.name }, `${problem}: not starting it`);
         continue;
       }
       if (this.needsReady(u, byName)) u.boot();
       else {
-        this.waiting.set(u.dir, u);
+        this.waiting.set(u.instance.stateDir, u);
         this.opts.log.info({ event: 'waiting', service: u.name }, `waiting for ${u.main.state.config.needs.filter((n) => !byName.get(n)?.main.state.ready).join(', ')}`);
       }
     }
+  }
+
+  // `needs` names a service; of a scaled one, its first instance stands for it.
+  private byService(): Map<string, Unit> {
+    const m = new Map<string, Unit>();
+    for (const u of this.units.values()) if (u.instance.index === 1) m.set(u.service, u);
+    return m;
   }
 
   private needsReady(u: Unit, byName: Map<string, Unit>): boolean {
@@ -178,7 +216,7 @@ export class Supervisor {
 
   private changed(_unit: Unit, s: ServiceState, prev: ServiceState): void {
     if (!s.ready || prev.ready || this.waiting.size === 0 || this.stopping) return;
-    const byName = new Map([...this.units.values()].map((u) => [u.name, u]));
+    const byName = this.byService();
     for (const [dir, u] of this.waiting) {
       if (!this.needsReady(u, byName)) continue;
       this.waiting.delete(dir);
@@ -202,7 +240,7 @@ export class Supervisor {
       ignored: (path: string) => {
         const parts = relative(root, path).split(sep);
         // svrun writes supervise/ and logs itself: watching them would wake it for nothing.
-        return parts.length >= 2 && (parts[1] === 'supervise' || parts[1] === 'log' || (parts.length === 3 && parts[1] !== 'env'));
+        return parts.length >= 2 && (['supervise', 'log', 'instances'].includes(parts[1]!) || (parts.length === 3 && parts[1] !== 'env'));
       },
     });
     watcher.on('all', (_event: string, path: string) => this.changedPath(path));
@@ -219,9 +257,10 @@ export class Supervisor {
       for (const u of this.units.values()) this.scheduleReload(u);
       return;
     }
-    const unit = svc ? [...this.units.values()].find((u) => basename(u.dir) === svc) : undefined;
-    if (unit && (entry === 'env' || entry === '.env' || (entry && parts.length === 2 && entry !== 'run'))) {
-      this.scheduleReload(unit);
+    // env/, .env and settings files of a known service reload its units; run and scale rescan.
+    const units = [...this.units.values()].filter((u) => basename(u.dir) === svc);
+    if (units.length && entry !== undefined && entry !== 'run' && entry !== 'scale') {
+      for (const u of units) this.scheduleReload(u);
       return;
     }
     if (this.rescanTimer) clearTimeout(this.rescanTimer);
@@ -232,10 +271,11 @@ export class Supervisor {
   }
 
   private scheduleReload(unit: Unit): void {
-    const t = this.reloadTimers.get(unit.dir);
+    const key = unit.instance.stateDir;
+    const t = this.reloadTimers.get(key);
     if (t) clearTimeout(t);
-    this.reloadTimers.set(unit.dir, setTimeout(() => {
-      this.reloadTimers.delete(unit.dir);
+    this.reloadTimers.set(key, setTimeout(() => {
+      this.reloadTimers.delete(key);
       if (!this.stopping) void unit.reload(this.opts.envReload !== false);
     }, defaults.envDebounceMs));
   }

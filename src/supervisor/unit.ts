@@ -1,6 +1,6 @@
 // A service dir as runsv sees it: the main service and, when log/run exists, its logger,
 // joined by a pipe that outlives both. Loggers start first and stop last.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { resolveServiceEnv } from '../envdir/resolve.js';
@@ -25,11 +25,25 @@ export interface UnitContext {
   onChange: (unit: Unit, s: ServiceState, prev: ServiceState) => void;
 }
 
+/** Which of the instances of a scaled service a unit is (index 1 is the service dir itself). */
+export interface Instance {
+  index: number;
+  count: number;
+  /** Where this instance's supervise/ (and log/supervise/) live. */
+  stateDir: string;
+}
+
+/** The only instance of an unscaled service. */
+export function single(dir: string): Instance {
+  return { index: 1, count: 1, stateDir: dir };
+}
+
 /** A service dir under supervision. */
 export class Unit {
   private constructor(
     readonly name: string,
     readonly dir: string,
+    readonly instance: Instance,
     readonly main: Service,
     readonly logger: Service | null,
     private readonly pipe: LogPipe | null,
@@ -38,9 +52,11 @@ export class Unit {
   ) {}
 
   /** Reads settings and env, takes the locks; throws a one-line SvrunError when it cannot. */
-  static async create(name: string, dir: string, ctx: UnitContext): Promise<Unit> {
+  static async create(name: string, dir: string, ctx: UnitContext, instance: Instance = single(dir)): Promise<Unit> {
     const log = ctx.log.child({ service: name });
-    const [config, env] = await Promise.all([readServiceConfig(dir), loadEnv(name, dir, ctx)]);
+    const stateDir = instance.stateDir;
+    if (stateDir !== dir) mkdirSync(stateDir, { recursive: true });
+    const [config, env] = await Promise.all([readServiceConfig(dir), loadEnv(name, dir, ctx, true, instance)]);
     let pipe: LogPipe | null = null;
     let logger: Service | null = null;
     const logDir = join(dir, 'log');
@@ -50,7 +66,7 @@ export class Unit {
     // Shared by reference: once the log pipe exists, run writes into it.
     const io: ServiceIo = { sink: ctx.sink };
     const main = new Service({
-      name, dir, config, env: env.env, log, io,
+      name, dir, stateDir, config, env: env.env, log, io,
       onChange: (s, prev) => self && ctx.onChange(self, s, prev),
     });
     main.envError = env.error;
@@ -59,9 +75,9 @@ export class Unit {
       if (hasLog) {
         const logLog = ctx.log.child({ service: `${name}/log` });
         const [logConfig, logEnv] = await Promise.all([readServiceConfig(logDir), loadEnv(`${name}/log`, logDir, ctx, false)]);
-        pipe = await openLogPipe(join(dir, 'supervise'));
+        pipe = await openLogPipe(join(stateDir, 'supervise'));
         logger = new Service({
-          name: `${name}/log`, dir: logDir, config: logConfig, env: logEnv.env, log: logLog,
+          name: `${name}/log`, dir: logDir, stateDir: join(stateDir, 'log'), config: logConfig, env: logEnv.env, log: logLog,
           io: { sink: ctx.sink, stdin: pipe.readFd },
           ignore: 'x',
         });
@@ -69,7 +85,8 @@ export class Unit {
         await logger.open();
         io.stdout = pipe.writeFd;
       } else {
-        capture = await openCapture(dir, log);
+        // Instances past the first capture into their own state dir.
+        capture = await openCapture(stateDir, log);
         io.sink = teeSink(ctx.sink, fileSink(capture));
       }
     } catch (err) {
@@ -79,8 +96,13 @@ export class Unit {
       await capture?.close(0).catch(() => {});
       throw err;
     }
-    self = new Unit(name, dir, main, logger, pipe, capture, ctx);
+    self = new Unit(name, dir, instance, main, logger, pipe, capture, ctx);
     return self;
+  }
+
+  /** The service's name: of a scaled service's instance `web.2`, `web`. */
+  get service(): string {
+    return this.instance.count > 1 ? this.name.slice(0, this.name.lastIndexOf('.')) : this.name;
   }
 
   /** Starts the logger, then the main service. */
@@ -127,7 +149,7 @@ export class Unit {
         continue;
       }
       svc.dispatch({ type: 'config', config, now: Date.now() });
-      const env = await loadEnv(svc.name, svc.dir, this.ctx, svc === this.main);
+      const env = await loadEnv(svc.name, svc.dir, this.ctx, svc === this.main, this.instance);
       if (env.error) {
         log.warn({ event: 'env-rejected' }, `env rejected: ${env.error}; ${svc.env ? 'keeping the previous environment' : 'not starting'}`);
         continue;
@@ -148,7 +170,7 @@ export class Unit {
 
 // The env a service starts with: resolved from its files, svrun's own variables added, and
 // wrapped for the New Relic agent when it asks for it (never for a logger).
-async function loadEnv(name: string, dir: string, ctx: UnitContext, app = true): Promise<{ env: Record<string, string> | null; error: string | null }> {
+async function loadEnv(name: string, dir: string, ctx: UnitContext, app = true, instance?: Instance): Promise<{ env: Record<string, string> | null; error: string | null }> {
   const log = ctx.log.child({ service: name });
   let env: Record<string, string>;
   try {
@@ -160,6 +182,12 @@ async function loadEnv(name: string, dir: string, ctx: UnitContext, app = true):
   }
   // Lets a run script that also serves under runit skip applying env/ a second time.
   env.SVRUN_SERVICE = name;
+  if (instance && instance.count > 1) {
+    // foreman's convention: instances listen on consecutive ports from PORT (default 5000).
+    const base = /^\d+$/.test(env.PORT ?? '') ? Number(env.PORT) : 5000;
+    env.PORT = String(base + instance.index - 1);
+    env.SVRUN_INSTANCE = String(instance.index);
+  }
   if (!app) return { env, error: null };
   const nr = newRelicFor(env, { name, dir });
   for (const w of nr.warnings) log.warn({ event: 'newrelic' }, w);

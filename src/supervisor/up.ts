@@ -12,6 +12,8 @@ export interface UpOptions {
   envReload?: boolean;
   /** Print service lines on stdout (default: when stdout is a terminal). */
   console?: boolean;
+  /** Instances per service name. */
+  scale?: Map<string, number>;
 }
 
 /** Runs the supervisor on dir until it is told to stop; resolves to the exit code. */
@@ -30,7 +32,7 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
     // Node cannot wait for processes it did not spawn, so orphans re-parented to PID 1 would stay zombies.
     log.warn({ event: 'pid1' }, 'running as PID 1: orphaned processes will not be reaped; run svrun under an init such as tini (tini -- svrun up)');
   }
-  const sup = new Supervisor({ dir: abs, log, sink, envReload: opts.envReload ?? true });
+  const sup = new Supervisor({ dir: abs, log, sink, envReload: opts.envReload ?? true, ...(opts.scale ? { scale: opts.scale } : {}) });
   await sup.start();
   log.info({ event: 'up', dir: abs, services: sup.services.length }, `supervising ${sup.services.length} service(s) in ${dir}; Ctrl-C stops them all`);
   await sup.stopped;

@@ -18,7 +18,21 @@ export function listServices(dir: string, cwd: string): { name: string; dir: str
   return names
     .filter((n) => !n.startsWith('.') && isDir(join(abs, n)))
     .sort()
-    .map((name) => ({ name, dir: join(abs, name) }));
+    .flatMap((name) => [{ name, dir: join(abs, name) }, ...instances(name, join(abs, name))]);
+}
+
+// The live instances past the first of a service svrun runs scaled (web/instances/N → web.N).
+function instances(name: string, dir: string): { name: string; dir: string }[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(join(dir, 'instances'));
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((n) => /^\d+$/.test(n) && probe(join(dir, 'instances', n)).kind !== 'not-running')
+    .sort((a, b) => Number(a) - Number(b))
+    .map((n) => ({ name: `${name}.${n}`, dir: join(dir, 'instances', n) }));
 }
 
 function isDir(path: string): boolean {

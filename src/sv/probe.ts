@@ -8,7 +8,13 @@ import { decodeStatus, type StatusRecord } from '../supervise/status.js';
 export function resolveService(name: string, svdir: string, cwd: string): string {
   const isPath = name === '' || name.startsWith('/') || name.startsWith('.') || name.endsWith('/');
   if (isPath) return resolve(cwd, name);
-  return isAbsolute(svdir) ? join(svdir, name) : resolve(cwd, svdir, name);
+  const dir = isAbsolute(svdir) ? join(svdir, name) : resolve(cwd, svdir, name);
+  // svrun's scaled services: `web.2` is the state dir of instance 2 of web, web/instances/2.
+  const m = /^(.+)\.(\d+)$/.exec(name);
+  if (!m || dirError(dir) === undefined) return dir;
+  const base = isAbsolute(svdir) ? join(svdir, m[1]!) : resolve(cwd, svdir, m[1]!);
+  const instance = m[2] === '1' ? base : join(base, 'instances', m[2]!);
+  return dirError(instance) === undefined ? instance : dir;
 }
 
 /** The OS error that chdir(dir) would give, or undefined when dir is a usable directory. */
