@@ -1,7 +1,7 @@
 // Creates a service's supervise/ dir the way runsv does: mode 0700, a symlinked supervise/
 // followed to its target, and the two FIFOs (control, ok) that clients such as `sv` open.
 import { execFile } from 'node:child_process';
-import { lstatSync, mkdirSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SvrunError, djbError } from '../errors.js';
@@ -45,13 +45,41 @@ export async function makeFifos(paths: string[]): Promise<void> {
     }
   }
   if (missing.length === 0) return;
-  // Node has no mkfifo(3); coreutils' mkfifo is one short exec.
+  await mkfifo(missing);
+}
+
+// Node has no mkfifo(3), so coreutils' mkfifo makes them; the requests of one tick (a hundred
+// services being opened side by side) share one run of it.
+let batch: { paths: string[]; done: Promise<void> } | null = null;
+
+function mkfifo(paths: string[]): Promise<void> {
+  if (!batch) {
+    const mine: { paths: string[]; done: Promise<void> } = { paths: [], done: Promise.resolve() };
+    mine.done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      batch = null;
+      try {
+        await run('mkfifo', ['-m', '0600', ...mine.paths]);
+      } catch (err) {
+        // mkfifo made what it could; each caller checks its own paths below.
+        void err;
+      }
+    });
+    batch = mine;
+  }
+  batch.paths.push(...paths);
+  return batch.done.then(() => {
+    const failed = paths.filter((p) => !lstatSyncSafe(p)?.isFIFO());
+    if (failed.length) throw new SvrunError('SYSTEM', `unable to create FIFO ${failed.join(', ')}: ${whyNot(failed[0]!)}`);
+  });
+}
+
+// Why a FIFO could not be made in its dir, in runit's words.
+function whyNot(path: string): string {
   try {
-    await run('mkfifo', ['-m', '0600', ...missing]);
+    accessSync(dirname(path), constants.W_OK);
+    return 'unknown error';
   } catch (err) {
-    const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
-    if (missing.every((p) => lstatSyncSafe(p)?.isFIFO())) return; // another process made them meanwhile
-    throw new SvrunError('SYSTEM', `unable to create FIFO ${missing.join(', ')}: ${stderr || djbError(err)}`);
+    return djbError(err);
   }
 }
 

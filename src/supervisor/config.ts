@@ -121,3 +121,9 @@ export async function readScale(dir: string): Promise<number> {
   const v = await value(dir, 'scale');
   return v === null ? 1 : wholeNumber(dir, 'scale', v);
 }
+
+/** Files of a service dir whose change re-reads its settings and env (others are the app's business). */
+export const SETTING_FILES: ReadonlySet<string> = new Set([
+  'env', '.env', 'finish', 'check', 'down', 'needs', 'notification-fd', 'no-env-reload',
+  'down-signal', ...Object.keys(NUMBER_FILES),
+]);

@@ -8,7 +8,7 @@ import { defaults } from '../defaults.js';
 import type { LineSink } from './lines.js';
 import type { ServiceState } from './machine.js';
 import { scanServices } from './scan.js';
-import { readScale } from './config.js';
+import { SETTING_FILES, readScale } from './config.js';
 import { Unit, type Instance } from './unit.js';
 
 /** One unit the services dir asks for: a service, or one instance of a scaled service. */
@@ -257,10 +257,11 @@ export class Supervisor {
       for (const u of this.units.values()) this.scheduleReload(u);
       return;
     }
-    // env/, .env and settings files of a known service reload its units; run and scale rescan.
+    // env/, .env and settings files of a known service reload its units; run and scale rescan;
+    // anything else in a service dir (an app's own files, an agent log) is none of svrun's business.
     const units = [...this.units.values()].filter((u) => basename(u.dir) === svc);
     if (units.length && entry !== undefined && entry !== 'run' && entry !== 'scale') {
-      for (const u of units) this.scheduleReload(u);
+      if (SETTING_FILES.has(entry)) for (const u of units) this.scheduleReload(u);
       return;
     }
     if (this.rescanTimer) clearTimeout(this.rescanTimer);
