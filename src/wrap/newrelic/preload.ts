@@ -130,17 +130,41 @@ function flushOnSignals(api: Agent): void {
       // wrapper); the flush is already bounded, so it is not cut short.
       if (flushing) return;
       flushing = true;
-      // shutdown's callback may never come (errored agent), so a ref'd timer bounds the wait.
-      const guard = setTimeout(reraise, limit);
-      try {
-        api.shutdown({ collectPendingData: true, timeout: limit }, () => { clearTimeout(guard); reraise(); });
-      } catch {
+      const release = appHandles ? holdExit() : () => {};
+      let ended = false;
+      const done = () => {
+        if (ended) return;
+        ended = true;
         clearTimeout(guard);
+        release();
         reraise();
+      };
+      // shutdown's callback may never come (errored agent), so a ref'd timer bounds the wait.
+      const guard = setTimeout(done, limit);
+      try {
+        api.shutdown({ collectPendingData: true, timeout: limit }, done);
+      } catch {
+        done();
       }
     };
     process.on(sig, onSignal);
   }
+}
+
+// An app that handles the signal itself commonly ends with process.exit() once it has closed,
+// which would cut the flush short: the exit is held until release (called once the flush ends,
+// itself bounded), then done with the code the app asked for.
+function holdExit(): () => void {
+  const exit = process.exit;
+  let asked: { code: Parameters<typeof process.exit>[0] } | undefined;
+  process.exit = ((code?: Parameters<typeof process.exit>[0]) => {
+    asked ??= { code };
+    return undefined as never;
+  }) as typeof process.exit;
+  return () => {
+    process.exit = exit;
+    if (asked) exit.call(process, asked.code);
+  };
 }
 
 function warn(reason: string): void {
