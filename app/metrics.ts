@@ -53,3 +53,8 @@ function series(name: string, labels: Record<string, string>): string {
 function withLabel(key: string, k: string, v: string): string {
   return key.includes('{') ? key.replace('}', `,${k}="${v}"}`) : `${key}{${k}="${v}"}`;
 }
+
+/** Wall-clock epoch milliseconds with sub-millisecond resolution (Date.now() has 1 ms), comparable across processes. */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}

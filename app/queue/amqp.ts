@@ -5,11 +5,17 @@ import type { Logger } from 'pino';
 import { maskUrl } from '../config.js';
 import { BrokerUnavailable, type Broker, type Delivery, type Job } from './queue.js';
 
-/** amqp://user:pass@host:port/vhost?queue=NAME; the queue name defaults to svrun.tasks. */
+/**
+ * amqp://user:pass@host:port/vhost?queue=NAME&persistent=0; the queue name defaults to svrun.tasks.
+ * Messages are persistent unless persistent=0: then the confirm comes once the queue holds the message
+ * in memory (about 0.3 ms) instead of after RabbitMQ's fsync (several ms), and a broker restart loses
+ * queued messages; the task record stays queued and can be submitted again.
+ */
 export class AmqpBroker implements Broker {
   readonly kind = 'amqp';
   private readonly url: string;
   private readonly queue: string;
+  private readonly persistent: boolean;
   private conn: amqp.ChannelModel | undefined;
   private ch: amqp.ConfirmChannel | undefined;
   private connecting: Promise<void> | undefined;
@@ -24,6 +30,10 @@ export class AmqpBroker implements Broker {
     const u = new URL(url);
     this.queue = u.searchParams.get('queue') ?? 'svrun.tasks';
     u.searchParams.delete('queue');
+    const p = u.searchParams.get('persistent') ?? '1';
+    if (!/^(0|1|true|false)$/.test(p)) throw new Error(`BROKER_URL: persistent: want 0 or 1, got ${JSON.stringify(p)}`);
+    this.persistent = p === '1' || p === 'true';
+    u.searchParams.delete('persistent');
     this.url = u.toString();
     this.connect();
   }
@@ -62,7 +72,7 @@ export class AmqpBroker implements Broker {
     if (!this.ch && this.connecting) await Promise.race([this.connecting, new Promise((r) => setTimeout(r, 1000).unref())]);
     const ch = this.ch;
     if (!ch) throw new BrokerUnavailable(`broker unavailable (BROKER_URL ${maskUrl(this.url)})`);
-    const opts: amqp.Options.Publish = { persistent: true, contentType: 'application/json', headers: { 'x-attempt': attempt } };
+    const opts: amqp.Options.Publish = { persistent: this.persistent, contentType: 'application/json', headers: { 'x-attempt': attempt } };
     if (expirationMs !== undefined) opts.expiration = String(expirationMs);
     await new Promise<void>((resolve, reject) => {
       ch.sendToQueue(queue, Buffer.from(JSON.stringify(job)), opts, (err) => (err ? reject(new BrokerUnavailable(String(err))) : resolve()));

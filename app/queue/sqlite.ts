@@ -26,6 +26,9 @@ export class SqliteBroker implements Broker {
   private busy = false;
   private again = false;
   private idle: Promise<void> = Promise.resolve();
+  // prepared once: preparing costs about as much as running these one-row statements
+  private readonly sql: Record<'publish' | 'depth' | 'taken' | 'back' | 'next' | 'first' | 'take' | 'ack' | 'retry' | 'dead', Database.Statement>;
+  private readonly claimTx: Database.Transaction<(now: number) => { id: number; task_id: string; kind: string; attempt: number } | undefined>;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -34,14 +37,32 @@ export class SqliteBroker implements Broker {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    const p = (sql: string) => this.db.prepare(sql);
+    this.sql = {
+      publish: p('INSERT INTO jobs (task_id, kind, available_at) VALUES (?, ?, ?)'),
+      depth: p("SELECT count(*) AS n FROM jobs WHERE state != 'dead'"),
+      taken: p("SELECT id, owner FROM jobs WHERE state = 'taken'"),
+      back: p("UPDATE jobs SET state = 'ready', owner = NULL WHERE id = ? AND owner = ?"),
+      next: p("SELECT min(available_at) AS at FROM jobs WHERE state = 'ready'"),
+      first: p("SELECT id, task_id, kind, attempt FROM jobs WHERE state = 'ready' AND available_at <= ? ORDER BY available_at, id LIMIT 1"),
+      take: p("UPDATE jobs SET state = 'taken', owner = ? WHERE id = ?"),
+      ack: p('DELETE FROM jobs WHERE id = ?'),
+      retry: p("UPDATE jobs SET state = 'ready', owner = NULL, attempt = attempt + 1, available_at = ? WHERE id = ?"),
+      dead: p("UPDATE jobs SET state = 'dead', owner = NULL, reason = ? WHERE id = ?"),
+    };
+    this.claimTx = this.db.transaction((now: number) => {
+      const r = this.sql.first.get(now) as { id: number; task_id: string; kind: string; attempt: number } | undefined;
+      if (r) this.sql.take.run(this.me, r.id);
+      return r;
+    });
   }
 
   async publish(job: Job): Promise<void> {
-    this.db.prepare('INSERT INTO jobs (task_id, kind, available_at) VALUES (?, ?, ?)').run(job.taskId, job.kind, Date.now());
+    this.sql.publish.run(job.taskId, job.kind, Date.now());
   }
 
   async depth(): Promise<number> {
-    return (this.db.prepare("SELECT count(*) AS n FROM jobs WHERE state != 'dead'").get() as { n: number }).n;
+    return (this.sql.depth.get() as { n: number }).n;
   }
 
   async consume(handler: (d: Delivery) => Promise<void>): Promise<void> {
@@ -68,9 +89,8 @@ export class SqliteBroker implements Broker {
 
   /** Jobs held by processes that died (a SIGKILLed worker) go back to ready. */
   private reclaim(): void {
-    const taken = this.db.prepare("SELECT id, owner FROM jobs WHERE state = 'taken'").all() as { id: number; owner: string }[];
-    const back = this.db.prepare("UPDATE jobs SET state = 'ready', owner = NULL WHERE id = ? AND owner = ?");
-    for (const j of taken) if (!ownerAlive(j.owner)) back.run(j.id, j.owner);
+    const taken = this.sql.taken.all() as { id: number; owner: string }[];
+    for (const j of taken) if (!ownerAlive(j.owner)) this.sql.back.run(j.id, j.owner);
   }
 
   private kick(): void {
@@ -91,28 +111,23 @@ export class SqliteBroker implements Broker {
   private schedule(): void {
     clearTimeout(this.timer);
     if (!this.handler) return;
-    const next = this.db.prepare("SELECT min(available_at) AS at FROM jobs WHERE state = 'ready'").get() as { at: number | null };
+    const next = this.sql.next.get() as { at: number | null };
     const wait = next.at === null ? SAFETY_POLL_MS : Math.max(0, Math.min(SAFETY_POLL_MS, next.at - Date.now()));
     this.timer = setTimeout(() => { this.reclaim(); this.kick(); }, wait);
   }
 
   private claim(): Delivery | undefined {
-    const row = this.db.transaction(() => {
-      const r = this.db.prepare("SELECT id, task_id, kind, attempt FROM jobs WHERE state = 'ready' AND available_at <= ? ORDER BY available_at, id LIMIT 1")
-        .get(Date.now()) as { id: number; task_id: string; kind: string; attempt: number } | undefined;
-      if (r) this.db.prepare("UPDATE jobs SET state = 'taken', owner = ? WHERE id = ?").run(this.me, r.id);
-      return r;
-    }).immediate();
+    const row = this.claimTx.immediate(Date.now());
     if (!row) return undefined;
     return {
       job: { taskId: row.task_id, kind: row.kind },
       attempt: row.attempt,
-      ack: async () => { this.db.prepare('DELETE FROM jobs WHERE id = ?').run(row.id); },
+      ack: async () => { this.sql.ack.run(row.id); },
       retry: async (delayMs) => {
-        this.db.prepare("UPDATE jobs SET state = 'ready', owner = NULL, attempt = attempt + 1, available_at = ? WHERE id = ?").run(Date.now() + delayMs, row.id);
+        this.sql.retry.run(Date.now() + delayMs, row.id);
       },
       deadLetter: async (reason) => {
-        this.db.prepare("UPDATE jobs SET state = 'dead', owner = NULL, reason = ? WHERE id = ?").run(reason, row.id);
+        this.sql.dead.run(reason, row.id);
       },
     };
   }

@@ -1,6 +1,7 @@
 // Task state in PostgreSQL; ?schema=NAME keeps one deployment (or test run) apart from others.
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { wallClockMs } from '../metrics.js';
 import { fromRow, type TaskRecord, type TaskRow, type TaskStore } from './store.js';
 
 /** A pg pool; connections are made per query, so an outage heals by itself once the server is back. */
@@ -42,7 +43,8 @@ export class PostgresStore implements TaskStore {
     await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.t} (
       id TEXT PRIMARY KEY, kind TEXT NOT NULL, args TEXT NOT NULL, state TEXT NOT NULL,
       progress REAL NOT NULL DEFAULT 0, result TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0,
-      completions INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)`);
+      completions INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, started_at DOUBLE PRECISION)`);
+    await this.pool.query(`ALTER TABLE ${this.t} ADD COLUMN IF NOT EXISTS started_at DOUBLE PRECISION`); // a table from before started_at
   }
 
   private outage(err: unknown): void {
@@ -68,7 +70,8 @@ export class PostgresStore implements TaskStore {
   }
 
   async begin(id: string): Promise<TaskRecord | undefined> {
-    await this.q(`UPDATE ${this.t} SET state = 'running', attempts = attempts + 1, progress = 0, updated_at = $2 WHERE id = $1 AND state != 'done'`, [id, Date.now()]);
+    const at = wallClockMs();
+    await this.q(`UPDATE ${this.t} SET state = 'running', attempts = attempts + 1, progress = 0, updated_at = $2, started_at = $3 WHERE id = $1 AND state != 'done'`, [id, Math.floor(at), at]);
     return this.get(id);
   }
 

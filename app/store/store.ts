@@ -17,6 +17,8 @@ export interface TaskRecord {
   completions: number;
   createdAt: number;
   updatedAt: number;
+  /** When the last attempt began: epoch ms with sub-ms resolution (wallClockMs), null before the first. */
+  startedAt: number | null;
 }
 
 /** Storage for task records. */
@@ -38,6 +40,7 @@ export interface TaskStore {
 export interface TaskRow {
   id: string; kind: string; args: string; state: string; progress: number; result: string | null;
   error: string | null; attempts: number; completions: number; created_at: number | string; updated_at: number | string;
+  started_at: number | null;
 }
 
 /** Row → record. */
@@ -46,5 +49,6 @@ export function fromRow(r: TaskRow): TaskRecord {
     id: r.id, kind: r.kind, args: JSON.parse(r.args) as Record<string, unknown>, state: r.state as TaskState,
     progress: r.progress, result: r.result === null ? null : JSON.parse(r.result), error: r.error,
     attempts: r.attempts, completions: r.completions, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+    startedAt: r.started_at ?? null,
   };
 }

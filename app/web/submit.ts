@@ -1,7 +1,7 @@
 // Starting a task: apply runs it inline in the request; applyAsync records it and enqueues it.
 import { randomUUID } from 'node:crypto';
 import type { Cache } from '../cache/cache.js';
-import { observe } from '../metrics.js';
+import { observe, wallClockMs } from '../metrics.js';
 import type { Broker } from '../queue/queue.js';
 import type { TaskRecord, TaskStore } from '../store/store.js';
 import { execute } from '../tasks/execute.js';
@@ -20,8 +20,11 @@ export class SubmitError extends Error {
 /** Backends a submission needs. */
 export interface Deps { store: TaskStore; broker: Broker; cache: Cache }
 
-/** Creates the task and runs or enqueues it; returns the record (apply) or just the id. */
-export async function submit(deps: Deps, kind: string, args: Record<string, unknown>, mode: Mode): Promise<{ id: string; task?: TaskRecord }> {
+/** What a submission returns: the record (apply), or the id and when it was handed to the broker (epoch ms, sub-ms). */
+export interface Submitted { id: string; task?: TaskRecord; enqueuedAt?: number }
+
+/** Creates the task and runs or enqueues it. */
+export async function submit(deps: Deps, kind: string, args: Record<string, unknown>, mode: Mode): Promise<Submitted> {
   if (!Object.hasOwn(KINDS, kind)) throw new SubmitError(400, `unknown task kind ${JSON.stringify(kind)}; known: ${Object.keys(KINDS).join(', ')}`);
   if (mode !== 'apply' && mode !== 'applyAsync') throw new SubmitError(400, `mode: want apply or applyAsync, got ${JSON.stringify(mode)}`);
   const id = randomUUID();
@@ -33,6 +36,7 @@ export async function submit(deps: Deps, kind: string, args: Record<string, unkn
     observe('app_apply_seconds', { kind }, (performance.now() - t0) / 1000);
     return { id, task: await deps.store.get(id) };
   }
+  const enqueuedAt = wallClockMs();
   try {
     await deps.broker.publish({ taskId: id, kind });
   } catch (err) {
@@ -40,7 +44,7 @@ export async function submit(deps: Deps, kind: string, args: Record<string, unkn
     throw new SubmitError(503, `broker unavailable: ${(err as Error).message}`);
   }
   observe('app_enqueue_seconds', { kind }, (performance.now() - t0) / 1000);
-  return { id };
+  return { id, enqueuedAt };
 }
 
 async function unavailable<T>(what: string, fn: () => Promise<T>): Promise<T> {

@@ -46,6 +46,19 @@ describe('RabbitMQ broker', () => {
     expect(JSON.parse(dead.content.toString())).toMatchObject({ taskId: bad.body.id });
   });
 
+  it('publishes transient messages, still confirmed, with persistent=0 in BROKER_URL', async () => {
+    const q = queue();
+    const s = await startStack({ services: ['web'], env: { BROKER_URL: `${BASE}?queue=${q}&persistent=0` } });
+    await s.up.waitFor('broker connected');
+    const r = await api(s, '/api/tasks', { kind: 'noop' });
+    expect(r.status).toBe(202);
+    const conn = await amqp.connect(BASE);
+    onTestFinished(() => conn.close());
+    const msg = await (await conn.createChannel()).get(q, { noAck: true });
+    expect(msg && JSON.parse(msg.content.toString())).toMatchObject({ taskId: r.body.id });
+    expect(msg && msg.properties.deliveryMode).not.toBe(2);
+  });
+
   it('loses no task when the broker closes the connections while tasks are queued', async () => {
     const q = queue();
     const s = await startStack({ env: { BROKER_URL: `${BASE}?queue=${q}` } });

@@ -11,13 +11,20 @@ describe('bundled stack with embedded defaults', () => {
     expect(queued.status).toBe(202);
     const done = await waitTask(s, queued.body.id, (t) => t.state === 'done');
     expect(done).toMatchObject({ kind: 'noop', result: { ok: true }, attempts: 1, completions: 1 });
+    // sub-millisecond wall-clock stamps from two processes: web's at publish, the worker's at start
+    expect(queued.body.enqueuedAt).toBeGreaterThanOrEqual(done.createdAt);
+    expect(done.startedAt).toBeGreaterThanOrEqual(Math.floor(queued.body.enqueuedAt));
+    expect(done.startedAt).toBeLessThanOrEqual(done.updatedAt + 1);
 
     const inline = await api(s, '/api/tasks', { kind: 'noop', mode: 'apply' });
     expect(inline.status).toBe(200);
     expect(inline.body).toMatchObject({ state: 'done', result: { ok: true }, completions: 1 });
+    const timed = await fetch(`${s.url}/api/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mode":"apply"}' });
+    expect(timed.headers.get('server-timing')).toMatch(/^app;dur=\d+\.\d{3}$/);
+    await timed.text();
 
     const list = await api(s, '/api/tasks');
-    expect(list.body.tasks.map((t: { id: string }) => t.id)).toEqual([inline.body.id, queued.body.id]);
+    expect(list.body.tasks.map((t: { id: string }) => t.id).slice(1)).toEqual([inline.body.id, queued.body.id]);
     expect((await api(s, '/api/tasks/nope')).status).toBe(404);
     const bad = await api(s, '/api/tasks', { kind: 'rm-rf' });
     expect(bad.status).toBe(400);

@@ -1,8 +1,11 @@
 // Tier 1: the per-process cache and the URL helpers, as values; no processes.
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { LocmemCache } from '../../app/cache/locmem.js';
 import { memcachedServers } from '../../app/cache/memcached.js';
+import { openCache } from '../../app/cache/open.js';
 import { maskUrl, sqlitePath } from '../../app/config.js';
+import { openBroker } from '../../app/queue/open.js';
 
 describe('locmem cache', () => {
   it('expires an entry after its TTL', async () => {
@@ -49,5 +52,15 @@ describe('backend URLs', () => {
     expect(() => memcachedServers('memcached://')).toThrow(/CACHE_URL: no servers/);
     expect(sqlitePath('sqlite://', '/d', 'app.db')).toBe('/d/app.db');
     expect(sqlitePath('sqlite:///abs/q.db', '/d', 'app.db')).toBe('/abs/q.db');
+  });
+
+  it('serves every page uncached with CACHE_URL=none://', async () => {
+    const c = openCache('none://', pino({ level: 'silent' }));
+    await c.set('k', 'v', 60);
+    expect([c.kind, await c.get('k')]).toEqual(['none', undefined]);
+  });
+
+  it('refuses a persistent= in BROKER_URL other than 0 or 1, naming the setting', () => {
+    expect(() => openBroker('amqp://127.0.0.1:1/?persistent=maybe', '/nonexistent', pino({ level: 'silent' }))).toThrow(/BROKER_URL: persistent: want 0 or 1, got "maybe"/);
   });
 });
