@@ -59,6 +59,13 @@ export class PostgresStore implements TaskStore {
       [t.id, t.kind, JSON.stringify(t.args), t.state ?? 'queued', now]);
   }
 
+  async record(t: TaskRecord): Promise<void> {
+    await this.q(`INSERT INTO ${this.t} (id, kind, args, state, progress, result, error, attempts, completions, created_at, updated_at, started_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [t.id, t.kind, JSON.stringify(t.args), t.state, t.progress, t.result === null ? null : JSON.stringify(t.result),
+      t.error, t.attempts, t.completions, t.createdAt, t.updatedAt, t.startedAt]);
+  }
+
   async get(id: string): Promise<TaskRecord | undefined> {
     const r = await this.q(`SELECT * FROM ${this.t} WHERE id = $1`, [id]);
     return r.rows[0] ? fromRow(r.rows[0] as TaskRow) : undefined;

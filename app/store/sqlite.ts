@@ -16,7 +16,7 @@ export class SqliteStore implements TaskStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   // prepared once: preparing costs about as much as running these one-row statements
-  private readonly sql: Record<'create' | 'get' | 'list' | 'begin' | 'progress' | 'finish' | 'fail', Database.Statement>;
+  private readonly sql: Record<'create' | 'record' | 'get' | 'list' | 'begin' | 'progress' | 'finish' | 'fail', Database.Statement>;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
@@ -31,6 +31,7 @@ export class SqliteStore implements TaskStore {
     const p = (s: string) => this.db.prepare(s);
     this.sql = {
       create: p('INSERT INTO tasks (id, kind, args, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      record: p('INSERT INTO tasks (id, kind, args, state, progress, result, error, attempts, completions, created_at, updated_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       get: p('SELECT * FROM tasks WHERE id = ?'),
       list: p('SELECT * FROM tasks ORDER BY created_at DESC, rowid DESC LIMIT ?'),
       // one statement where an UPDATE and a SELECT would do; a done task is not updated and not returned
@@ -44,6 +45,11 @@ export class SqliteStore implements TaskStore {
   async create(t: { id: string; kind: string; args: Record<string, unknown>; state?: string }): Promise<void> {
     const now = Date.now();
     this.sql.create.run(t.id, t.kind, JSON.stringify(t.args), t.state ?? 'queued', now, now);
+  }
+
+  async record(t: TaskRecord): Promise<void> {
+    this.sql.record.run(t.id, t.kind, JSON.stringify(t.args), t.state, t.progress, t.result === null ? null : JSON.stringify(t.result),
+      t.error, t.attempts, t.completions, t.createdAt, t.updatedAt, t.startedAt);
   }
 
   async get(id: string): Promise<TaskRecord | undefined> {

@@ -25,6 +25,8 @@ export interface TaskRecord {
 export interface TaskStore {
   readonly kind: string;
   create(t: { id: string; kind: string; args: Record<string, unknown>; state?: TaskState }): Promise<void>;
+  /** Stores a finished task in one write (apply: the task ran in the request). */
+  record(t: TaskRecord): Promise<void>;
   get(id: string): Promise<TaskRecord | undefined>;
   list(limit: number): Promise<TaskRecord[]>;
   /** Marks running and counts an attempt; undefined when the task is unknown. */

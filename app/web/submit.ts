@@ -4,7 +4,6 @@ import type { Cache } from '../cache/cache.js';
 import { observe, wallClockMs } from '../metrics.js';
 import type { Broker } from '../queue/queue.js';
 import type { TaskRecord, TaskStore } from '../store/store.js';
-import { execute } from '../tasks/execute.js';
 import { KINDS } from '../tasks/kinds.js';
 
 /** Mode names follow Celery's. */
@@ -29,13 +28,14 @@ export async function submit(deps: Deps, kind: string, args: Record<string, unkn
   if (mode !== 'apply' && mode !== 'applyAsync') throw new SubmitError(400, `mode: want apply or applyAsync, got ${JSON.stringify(mode)}`);
   const id = randomUUID();
   const t0 = performance.now();
-  await unavailable('task store', () => deps.store.create({ id, kind, args }));
   if (mode === 'apply') {
-    const outcome = await execute(deps.store, deps.cache, id, 1, new AbortController().signal);
-    if (outcome.kind === 'error') await deps.store.fail(id, outcome.error, true);
+    // As Celery's apply(): the task runs here and now; its record is written once, when it is over.
+    const task = await runInline(deps, id, kind, args);
+    await unavailable('task store', () => deps.store.record(task));
     observe('app_apply_seconds', { kind }, (performance.now() - t0) / 1000);
-    return { id, task: await deps.store.get(id) };
+    return { id, task };
   }
+  await unavailable('task store', () => deps.store.create({ id, kind, args }));
   const enqueuedAt = wallClockMs();
   try {
     await deps.broker.publish({ taskId: id, kind });
@@ -45,6 +45,23 @@ export async function submit(deps: Deps, kind: string, args: Record<string, unkn
   }
   observe('app_enqueue_seconds', { kind }, (performance.now() - t0) / 1000);
   return { id, enqueuedAt };
+}
+
+async function runInline(deps: Deps, id: string, kind: string, args: Record<string, unknown>): Promise<TaskRecord> {
+  const createdAt = Date.now();
+  const startedAt = wallClockMs();
+  let result: unknown = null;
+  let error: string | null = null;
+  try {
+    result = await KINDS[kind]!({ args, attempt: 1, cache: deps.cache, signal: new AbortController().signal, progress: async () => {} });
+  } catch (err) {
+    error = (err as Error).message;
+  }
+  const done = error === null;
+  return {
+    id, kind, args, state: done ? 'done' : 'dead', progress: done ? 100 : 0, result: done ? (result ?? null) : null, error,
+    attempts: 1, completions: done ? 1 : 0, createdAt, updatedAt: Date.now(), startedAt,
+  };
 }
 
 async function unavailable<T>(what: string, fn: () => Promise<T>): Promise<T> {
