@@ -6,6 +6,7 @@ import type { CliIo } from './main.js';
 import { registerUp } from './up.js';
 import { registerSv } from './sv.js';
 import { registerLog } from './log.js';
+import { registerLogs } from './logs.js';
 import { registerChpst } from './chpst.js';
 import { registerEnvdir } from './envdir.js';
 import { registerNewrelic } from './newrelic.js';
@@ -23,6 +24,7 @@ const REGISTRARS: Registrar[] = [
   registerUp,
   registerSv,
   registerLog,
+  registerLogs,
   registerChpst,
   registerEnvdir,
   registerNewrelic,

@@ -71,10 +71,17 @@ export function frame(st: FrameState, chunk: Buffer, clock: () => Instant): Fram
     }
     pos = nl + 1;
   }
+  if (transparent(st.opts)) {
+    // Written at once, a partial last line included: a logger killed now leaves no line
+    // half-read, and the next one continues it byte-exactly.
+    if (pos < chunk.length) parts.push(pos === 0 ? chunk : chunk.subarray(pos));
+    if (chunk[chunk.length - 1] !== 10) st.cont = { log: true };
+    return result(parts, echo);
+  }
   const last = chunk.lastIndexOf(10);
   if (last >= pos) {
-    if (transparent(st.opts)) {
-      parts.push(chunk.subarray(pos, last + 1));
+    if (st.opts.rules.length === 0 && st.opts.replace === null) {
+      parts.push(headLines(chunk, pos, last, Buffer.concat([getStamp(), st.opts.prefix])));
     } else {
       const s = getStamp();
       while (pos <= last) {
@@ -87,6 +94,22 @@ export function frame(st: FrameState, chunk: Buffer, clock: () => Instant): Fram
   }
   if (pos < chunk.length) absorb(st, chunk.subarray(pos), getStamp, parts, echo);
   return result(parts, echo);
+}
+
+// The lines chunk[pos..last] (last is a newline), each behind head, in one buffer: the
+// per-line work is two copies.
+function headLines(chunk: Buffer, pos: number, last: number, head: Buffer): Buffer {
+  let n = 0;
+  for (let i = chunk.indexOf(10, pos); i !== -1 && i <= last; i = chunk.indexOf(10, i + 1)) n++;
+  const out = Buffer.allocUnsafe(last + 1 - pos + n * head.length);
+  let o = 0;
+  while (pos <= last) {
+    const nl = chunk.indexOf(10, pos);
+    o += head.copy(out, o);
+    o += chunk.copy(out, o, pos, nl + 1);
+    pos = nl + 1;
+  }
+  return out;
 }
 
 /** Ends the stream: a final line without newline is kept and terminated (svlogd drops it). */

@@ -1,6 +1,6 @@
 // Rotated files: `@` + TAI64N label + `.s` (done), `.u` (unprocessed) or `.t` (processor
 // output in progress). Names sort in time order.
-import { readdir, stat, unlink } from 'node:fs/promises';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tai64n, type Instant } from './stamp.js';
 
@@ -10,14 +10,14 @@ export function isOldName(name: string): boolean {
 }
 
 /** A name for a rotated file that is newer than last and does not exist in dir yet. */
-export async function freshName(dir: string, suffix: 's' | 'u', clock: () => Instant, last: string): Promise<string> {
+export function freshName(dir: string, suffix: 's' | 'u', clock: () => Instant, last: string): string {
   let t = clock();
   for (;;) {
     const name = `${tai64n(t)}.${suffix}`;
     // rotations may come faster than the clock ticks: step on by a nanosecond
     if (name.slice(0, 25) > last.slice(0, 25)) {
       try {
-        await stat(join(dir, name));
+        statSync(join(dir, name));
       } catch {
         return name;
       }
@@ -31,27 +31,27 @@ export async function freshName(dir: string, suffix: 's' | 'u', clock: () => Ins
  * files exist, the single oldest (never keep, the `.u` still being processed).
  * Returns the name deleted, if any.
  */
-export async function removeOldest(dir: string, nMax: number, keep = ''): Promise<string | null> {
+export function removeOldest(dir: string, nMax: number, keep = ''): string | null {
   let n = 0;
   let oldest: string | null = null;
-  for (const name of await readdir(dir)) {
+  for (const name of readdirSync(dir)) {
     if (!isOldName(name)) continue;
     if (name[26] === 't') {
-      await unlink(join(dir, name)).catch(() => undefined);
+      try { unlinkSync(join(dir, name)); } catch { /* gone already */ }
       continue;
     }
     n++;
     if (name !== keep && (oldest === null || name < oldest)) oldest = name;
   }
   if (!nMax || n <= nMax || oldest === null) return null;
-  await unlink(join(dir, oldest));
+  unlinkSync(join(dir, oldest));
   return oldest;
 }
 
 /** svlogd on ENOSPC: delete the oldest rotated file if more than nMin exist. Returns its name. */
-export async function removeOldestForSpace(dir: string, nMin: number): Promise<string | null> {
-  const old = (await readdir(dir)).filter(isOldName).sort();
+export function removeOldestForSpace(dir: string, nMin: number): string | null {
+  const old = readdirSync(dir).filter(isOldName).sort();
   if (old.length <= nMin || old.length === 0) return null;
-  await unlink(join(dir, old[0]!));
+  unlinkSync(join(dir, old[0]!));
   return old[0]!;
 }

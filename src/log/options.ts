@@ -21,11 +21,13 @@ export interface LogWriterOptions {
   info?: (msg: string) => void;
   /** Receives lines selected for stderr by `e` rules; default: stderr. */
   echo?: (bytes: Buffer) => void;
+  /** Marks of lanes 1, 2, …: each a second stream of lines (e.g. 'stderr: '), placed after the prefix. */
+  marks?: string[];
   /** Wall clock, for stamps and file names. */
   clock?: () => Instant;
 }
 
-/** Bytes waiting for the disk before write() asks the caller to stop (and the SIGKILL loss bound). */
+/** The base of the hard cap: write() asks to stop as soon as the disk refuses a byte. */
 export const DEFAULT_HIGH_WATER = 256 * 1024;
 
 /** write() drops data past this multiple of highWater: callers that ignore false still cannot grow memory. */

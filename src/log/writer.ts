@@ -1,9 +1,14 @@
 // A log directory being written: svlogd's behaviour for one DIR, as an object the CLI and
-// the supervisor (default capture) both use. Records are placed synchronously in write();
-// one pump per writer performs the queued appends (batched with writev) and rotations.
+// the supervisor (default capture) both use. write() frames, places and appends in the same
+// call (writev), rotating as it goes, so nothing read is held: a SIGKILL loses at most the
+// chunk being handled, as svlogd loses at most its read buffer. Only when the disk refuses
+// (or a processor still runs) does a pump take over, retrying with backoff while the caller
+// waits for 'drain'.
 import { EventEmitter } from 'node:events';
-import { constants, openSync, closeSync } from 'node:fs';
-import { open, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
+import {
+  constants, openSync, closeSync, fchmodSync, fstatSync, fsyncSync, renameSync, statSync, writevSync,
+} from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SvrunError, djbError } from '../errors.js';
@@ -26,14 +31,17 @@ export class LogWriter extends EventEmitter {
   dropped = 0;
   private readonly o: Required<LogWriterOptions>;
   private config: LogConfig = parseConfig('').config;
-  private fs: FrameState;
+  private lanes: FrameState[];
   private phase: Phase = 'new';
-  private current: FileHandle | null = null;
+  /** fd of current, -1 while closed or between rotation steps. */
+  private current = -1;
+  private rot: { name: string; step: 0 | 1 | 2 } | null = null;
   private lockFd = -1;
   private size = 0;
   private ops: Op[] = [];
   private pending = 0;
   private held: Buffer[] = [];
+  private heldLanes: number[] = [];
   private heldBytes = 0;
   private wantDrain = false;
   private pumping: Promise<void> | null = null;
@@ -52,9 +60,10 @@ export class LogWriter extends EventEmitter {
       warn: (m) => void process.stderr.write(`svrun log: ${m}\n`),
       info: () => undefined,
       echo: (b) => void process.stderr.write(b),
+      marks: [],
       ...opts,
     };
-    this.fs = frameState(this.frameOptions());
+    this.lanes = ['', ...this.o.marks].map((m) => frameState(this.frameOptions(m)));
   }
 
   /** Bytes accepted but not yet on disk. */
@@ -62,14 +71,14 @@ export class LogWriter extends EventEmitter {
     return this.pending + this.heldBytes;
   }
 
-  /** True while write() would return false: the caller should wait for 'drain'. */
+  /** True while bytes wait for the disk: the caller should wait for 'drain'. */
   get full(): boolean {
-    return this.pendingBytes >= this.o.highWater;
+    return this.pendingBytes > 0;
   }
 
   /** True while the last line written has not ended: stopping now would split it. */
   get midLine(): boolean {
-    return this.fs.carryLen > 0 || this.fs.cont !== null || this.held.length > 0;
+    return this.lanes.some((f) => f.carryLen > 0 || f.cont !== null) || this.held.length > 0;
   }
 
   /** Stops retrying a refusing disk: a pending close() then reports what was not written. */
@@ -85,8 +94,12 @@ export class LogWriter extends EventEmitter {
     this.release();
   }
 
-  /** Queues bytes of the stream (any split); false = stop feeding until 'drain'. Do not reuse data. */
-  write(data: string | Buffer): boolean {
+  /**
+   * Writes bytes of the stream (any split) to current now; false = the disk refused some, stop
+   * feeding until 'drain'. lane n > 0 is a second stream of lines (stderr) framed on its own,
+   * each line marked with marks[n-1]. Do not reuse data.
+   */
+  write(data: string | Buffer, lane = 0): boolean {
     if (this.phase === 'closing' || this.phase === 'closed') throw new SvrunError('BUG', `write to ${this.dir} after close`);
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     if (this.pendingBytes >= this.o.highWater * HARD_CAP_FACTOR) {
@@ -95,13 +108,23 @@ export class LogWriter extends EventEmitter {
       this.wantDrain = true;
       return false;
     }
-    if (this.phase === 'open') this.ingest(buf);
+    if (this.phase === 'open') this.ingest(buf, lane);
     else {
       this.held.push(buf);
+      this.heldLanes.push(lane);
       this.heldBytes += buf.length;
     }
     if (this.full) this.wantDrain = true;
     return !this.full;
+  }
+
+  /** Ends a partial last line of lane (its writer exited): the next bytes start a new line. */
+  endLine(lane = 0): void {
+    const st = this.lanes[lane];
+    if (!st || this.phase !== 'open') return;
+    const end = frameEnd(st);
+    if (end.echo) this.o.echo(end.echo);
+    if (end.out) this.enqueue(end.out);
   }
 
   /** Rotates current if it is not empty (SIGALRM). */
@@ -109,7 +132,7 @@ export class LogWriter extends EventEmitter {
     if (this.phase !== 'open' || this.size === 0) return;
     this.ops.push(ROTATE);
     this.size = 0;
-    this.kick();
+    this.flush();
   }
 
   /** Writes what is queued, closes, re-reads config and opens again (SIGHUP). */
@@ -134,9 +157,11 @@ export class LogWriter extends EventEmitter {
     const deadline = Number.isFinite(timeoutMs) ? setTimeout(() => this.abort.abort(), timeoutMs) : null;
     try {
       if (wasOpen) {
-        const end = frameEnd(this.fs);
-        if (end.echo) this.o.echo(end.echo);
-        if (end.out) this.enqueue(end.out);
+        for (const lane of this.lanes) {
+          const end = frameEnd(lane);
+          if (end.echo) this.o.echo(end.echo);
+          if (end.out) this.enqueue(end.out);
+        }
         await this.idle();
         await this.processing;
       }
@@ -152,13 +177,16 @@ export class LogWriter extends EventEmitter {
     }
   }
 
-  private frameOptions() {
+  private frameOptions(mark: string) {
     const { stamp, replace, lineMax, bufLen } = this.o;
-    return { stamp, replace, lineMax, bufLen, prefix: this.config.prefix, rules: this.config.rules };
+    const prefix = mark ? Buffer.concat([this.config.prefix, Buffer.from(mark)]) : this.config.prefix;
+    return { stamp, replace, lineMax, bufLen, prefix, rules: this.config.rules };
   }
 
-  private ingest(buf: Buffer): void {
-    const f = frame(this.fs, buf, this.o.clock);
+  private ingest(buf: Buffer, lane: number): void {
+    const st = this.lanes[lane];
+    if (!st) throw new SvrunError('BUG', `write to lane ${lane} of ${this.dir}, which has ${this.lanes.length}`);
+    const f = frame(st, buf, this.o.clock);
     if (f.echo) this.o.echo(f.echo);
     if (f.out) this.enqueue(f.out);
   }
@@ -168,27 +196,57 @@ export class LogWriter extends EventEmitter {
     for (const op of r.ops) this.ops.push(op);
     this.size = r.size;
     this.pending += out.length;
-    this.kick();
+    this.flush();
   }
 
   // Feeds what arrived while opening through the new settings.
   private release(): void {
     const held = this.held;
+    const lanes = this.heldLanes;
     this.held = [];
+    this.heldLanes = [];
     this.heldBytes = 0;
-    for (const b of held) this.ingest(b);
+    held.forEach((b, i) => this.ingest(b, lanes[i]!));
     this.maybeDrain();
   }
 
   private maybeDrain(): void {
-    if (this.wantDrain && this.pendingBytes < this.o.highWater / 2) {
+    if (this.wantDrain && this.pendingBytes === 0) {
       this.wantDrain = false;
       this.emit('drain');
     }
   }
 
+  // The fast path: everything queued goes to disk now. On the first refusal the pump retries.
+  private flush(): void {
+    if (this.pumping || this.current < 0 && !this.rot) return;
+    try {
+      while (this.ops.length > 0) {
+        if (this.ops[0] === ROTATE) {
+          if (this.processing) break;
+          while (!this.rotateStep());
+          this.ops.shift();
+        } else {
+          this.consume(writevSync(this.current, this.batch()));
+        }
+      }
+    } catch (err) {
+      this.failure = err;
+    }
+    this.kick();
+  }
+
+  private batch(): Buffer[] {
+    const bufs: Buffer[] = [];
+    for (const op of this.ops) {
+      if (op === ROTATE || bufs.length === 1024) break;
+      bufs.push(op);
+    }
+    return bufs;
+  }
+
   private kick(): void {
-    if (this.pumping || !this.current || this.ops.length === 0) return;
+    if (this.pumping || this.current < 0 && !this.rot || this.ops.length === 0) return;
     this.pumping = this.pump().finally(() => {
       this.pumping = null;
       if (!this.abort.signal.aborted) this.kick();
@@ -201,21 +259,15 @@ export class LogWriter extends EventEmitter {
   }
 
   private async pump(): Promise<void> {
-    const path = `${this.dir}/current`;
     try {
       while (this.ops.length > 0) {
         if (this.ops[0] === ROTATE) {
-          await this.rotateNow();
+          await this.processing;
+          while (!(await this.retry(() => this.rotateWhat(), () => this.rotateStep())));
           this.ops.shift();
           continue;
         }
-        const bufs: Buffer[] = [];
-        for (const op of this.ops) {
-          if (op === ROTATE || bufs.length === 1024) break;
-          bufs.push(op);
-        }
-        const { bytesWritten } = await this.retry(`write to ${path}`, () => this.current!.writev(bufs));
-        this.consume(bytesWritten);
+        this.consume(await this.retry(() => `write to ${this.dir}/current`, () => writevSync(this.current, this.batch())));
       }
     } catch (err) {
       this.failure = err; // only after close's deadline: close reports what was not written
@@ -238,27 +290,28 @@ export class LogWriter extends EventEmitter {
   }
 
   // Retries fn with backoff; one warning per episode; gives up only once close's deadline passed.
-  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  private async retry<T>(what: () => string, fn: () => T): Promise<T> {
     let delay = RETRY_FIRST_MS;
     for (;;) {
       try {
-        const r = await fn();
+        const r = fn();
         if (this.trouble) {
-          this.o.warn(`info: able to ${what} again`);
+          this.o.warn(`info: able to ${what()} again`);
           this.trouble = null;
         }
         return r;
       } catch (err) {
         this.failure = err;
         if ((err as NodeJS.ErrnoException).code === 'ENOSPC' && this.config.nMin < this.config.nMax) {
-          const gone = await removeOldestForSpace(this.dir, this.config.nMin).catch(() => null);
+          let gone: string | null = null;
+          try { gone = removeOldestForSpace(this.dir, this.config.nMin); } catch { /* as if none */ }
           if (gone) {
             this.o.warn(`warning: out of disk space, delete: ${this.dir}/${gone}`);
             continue;
           }
         }
         if (this.abort.signal.aborted) throw err;
-        const msg = `unable to ${what}: ${djbError(err)}`;
+        const msg = `unable to ${what()}: ${djbError(err)}`;
         if (this.trouble !== msg) this.o.warn(`warning: ${msg}; retrying`);
         this.trouble = msg;
         await sleep(delay, undefined, { signal: this.abort.signal }).catch(() => undefined);
@@ -267,23 +320,45 @@ export class LogWriter extends EventEmitter {
     }
   }
 
-  // svlogd's rotate(): fsync, 0744, rename to @….s (or .u for a processor), new current.
-  private async rotateNow(): Promise<void> {
+  private rotateWhat(): string {
+    const step = this.rot?.step ?? 0;
+    return [`fsync ${this.dir}/current`, `rename ${this.dir}/current`, `create ${this.dir}/current`][step]!;
+  }
+
+  // svlogd's rotate(), one step per call so a refusal retries only that step: fsync and 0744,
+  // rename to @….s (or .u for a processor), new current. True when done.
+  private rotateStep(): boolean {
     const dir = this.dir;
-    await this.processing;
     const proc = this.config.processor;
-    const name = await freshName(dir, proc ? 'u' : 's', this.o.clock, this.lastName);
-    this.lastName = name;
-    const cur = this.current!;
-    await this.retry(`fsync ${dir}/current`, () => cur.sync());
-    await this.retry(`set mode of ${dir}/current`, () => cur.chmod(0o744));
-    await cur.close();
-    this.current = null;
-    await this.retry(`rename ${dir}/current`, () => rename(join(dir, 'current'), join(dir, name)));
-    this.o.info(`rename: ${dir}/current ${name}`);
-    this.current = await this.retry(`create ${dir}/current`, () => openCurrent(dir));
-    await removeOldest(dir, this.config.nMax, proc ? name : '').catch((e) => this.o.warn(`warning: unable to remove old files in ${dir}: ${djbError(e)}`));
-    if (proc) this.processing = this.runProcessor(name, proc);
+    if (!this.rot) {
+      const name = freshName(dir, proc ? 'u' : 's', this.o.clock, this.lastName);
+      fsyncSync(this.current);
+      fchmodSync(this.current, 0o744);
+      closeSync(this.current);
+      this.current = -1;
+      this.lastName = name;
+      this.rot = { name, step: 1 };
+      return false;
+    }
+    if (this.rot.step === 1) {
+      renameSync(join(dir, 'current'), join(dir, this.rot.name));
+      this.o.info(`rename: ${dir}/current ${this.rot.name}`);
+      this.rot.step = 2;
+      return false;
+    }
+    this.current = openCurrent(dir);
+    const name = this.rot.name;
+    this.rot = null;
+    try {
+      removeOldest(dir, this.config.nMax, proc ? name : '');
+    } catch (e) {
+      this.o.warn(`warning: unable to remove old files in ${dir}: ${djbError(e)}`);
+    }
+    if (proc) this.processing = this.runProcessor(name, proc).finally(() => {
+      this.processing = null;
+      this.flush();
+    });
+    return true;
   }
 
   private async runProcessor(uName: string, proc: string): Promise<void> {
@@ -316,10 +391,10 @@ export class LogWriter extends EventEmitter {
         throw new SvrunError('LOCKED', `unable to lock ${dir}/lock: temporary failure: another logger holds it`);
       }
       this.config = await this.readConfig();
-      this.fs.opts = this.frameOptions();
-      await this.recoverUnclean();
-      this.current = await openCurrent(dir);
-      this.size = (await this.current.stat()).size;
+      this.lanes.forEach((f, i) => (f.opts = this.frameOptions(i === 0 ? '' : this.o.marks[i - 1]!)));
+      this.recoverUnclean();
+      this.current = openCurrent(dir);
+      this.size = fstatSync(this.current).size;
       this.o.info(`${this.size ? 'append' : 'new'}: ${dir}/current`);
     } catch (e) {
       closeSync(this.lockFd);
@@ -346,24 +421,33 @@ export class LogWriter extends EventEmitter {
   }
 
   // A non-empty current without u+x was left by a logger that died: keep it as @….u.
-  private async recoverUnclean(): Promise<void> {
-    const st = await stat(join(this.dir, 'current')).catch(() => null);
-    if (!st || st.size === 0 || st.mode & 0o100) return;
-    const name = await freshName(this.dir, 'u', this.o.clock, this.lastName);
+  private recoverUnclean(): void {
+    let st;
+    try {
+      st = statSync(join(this.dir, 'current'));
+    } catch {
+      return;
+    }
+    if (st.size === 0 || st.mode & 0o100) return;
+    const name = freshName(this.dir, 'u', this.o.clock, this.lastName);
     this.lastName = name;
-    await rename(join(this.dir, 'current'), join(this.dir, name));
-    await removeOldest(this.dir, this.config.nMax, name);
+    renameSync(join(this.dir, 'current'), join(this.dir, name));
+    removeOldest(this.dir, this.config.nMax, name);
   }
 
   private async closeFiles(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const cur = this.current;
-    this.current = null;
-    if (cur) {
-      await cur.sync().catch(() => undefined);
-      await cur.chmod(0o744).catch((e) => this.o.warn(`warning: unable to set mode of ${this.dir}/current: ${djbError(e)}`));
-      await cur.close();
+    this.current = -1;
+    if (cur >= 0) {
+      try { fsyncSync(cur); } catch { /* what could be written was */ }
+      try {
+        fchmodSync(cur, 0o744);
+      } catch (e) {
+        this.o.warn(`warning: unable to set mode of ${this.dir}/current: ${djbError(e)}`);
+      }
+      closeSync(cur);
     }
     if (this.lockFd >= 0) closeSync(this.lockFd);
     this.lockFd = -1;
@@ -371,8 +455,8 @@ export class LogWriter extends EventEmitter {
 }
 
 // open_append + fchmod 0644, as svlogd opens current.
-async function openCurrent(dir: string): Promise<FileHandle> {
-  const fh = await open(join(dir, 'current'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
-  await fh.chmod(0o644);
-  return fh;
+function openCurrent(dir: string): number {
+  const fd = openSync(join(dir, 'current'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+  fchmodSync(fd, 0o644);
+  return fd;
 }

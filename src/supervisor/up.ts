@@ -1,5 +1,5 @@
 // `svrun up DIR`: supervise a services dir in the foreground until TERM, INT or HUP.
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SvrunError, djbError } from '../errors.js';
 import { consoleSink } from './console.js';
@@ -32,8 +32,11 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
     // Node cannot wait for processes it did not spawn, so orphans re-parented to PID 1 would stay zombies.
     log.warn({ event: 'pid1' }, 'running as PID 1: orphaned processes will not be reaped; run svrun under an init such as tini (tini -- svrun up)');
   }
+  // Aligned from the first line: the dir names are known before any service starts.
+  sink.width = Math.max(0, ...readdirSync(abs).filter((n) => !n.startsWith('.')).map((n) => n.length));
   const sup = new Supervisor({ dir: abs, log, sink, envReload: opts.envReload ?? true, ...(opts.scale ? { scale: opts.scale } : {}) });
   await sup.start();
+  sink.width = Math.max(sink.width, ...sup.services.map((u) => u.name.length));
   log.info({ event: 'up', dir: abs, services: sup.services.length }, `supervising ${sup.services.length} service(s) in ${dir}; Ctrl-C stops them all`);
   await sup.stopped;
   return 0;

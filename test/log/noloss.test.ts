@@ -32,30 +32,42 @@ async function setup() {
     await pollUntil(() => readlinkSync(`/proc/${log.pid}/fd/0`) === fifo, 10_000, 'the logger to open the FIFO');
     closeSync(fd);
   };
-  return { dir, fd, data, logger, bytes, lines, closeWhenOpened };
+  // svrun log takes signals once current is open (the handlers follow in the same tick).
+  const started = (log: Running) => pollUntil(() => readdirSync(`/proc/${log.pid}/fd`).some((f) => {
+    try { return readlinkSync(`/proc/${log.pid}/fd/${f}`) === join(dir, 'current'); } catch { return false; }
+  }), 10_000, 'the logger to open current');
+  return { dir, fd, data, logger, bytes, lines, closeWhenOpened, started };
 }
 
-// Waits until the logger has written more than before (it is reading mid-stream).
-async function progress(bytes: () => number, before: number) {
-  return pollUntil(() => { const b = bytes(); return b > before ? b : 0; }, 20_000, 'the logger to write more');
+// Waits until the logger has written more than before (it is reading mid-stream), or all
+// the input is in the pipe already (a fast logger may have nothing more to read).
+async function progress(bytes: () => number, before: number, fed: { done: boolean }) {
+  return pollUntil(() => { const b = bytes(); return b > before || fed.done ? b : 0; }, 20_000, 'the logger to write more');
+}
+
+function feed(fd: number, data: Buffer) {
+  const fed = { done: false, all: writeAsync(fd, data) };
+  void fed.all.then(() => (fed.done = true));
+  return fed;
 }
 
 describe('svrun log loses nothing', () => {
   it('writes every line exactly once, in order, across ALRM, HUP and two TERM restarts', async () => {
     const s = await setup();
     let log: Running = s.logger();
-    const feeding = writeAsync(s.fd, s.data);
-    let seen = await progress(s.bytes, 0);
+    const feeding = feed(s.fd, s.data);
+    let seen = await progress(s.bytes, 0, feeding);
     process.kill(log.pid, 'SIGALRM');
     process.kill(log.pid, 'SIGHUP');
     for (let i = 0; i < 2; i++) {
-      seen = await progress(s.bytes, seen);
+      seen = await progress(s.bytes, seen, feeding);
+      await s.started(log); // a TERM before svrun log handles it would just kill it
       const r = await log.stop('SIGTERM');
       expect(r.exitCode, JSON.stringify({ ...r, i, out: log.output() })).toBe(0);
       seen = s.bytes(); // the stopped logger wrote what it held; wait for the new one's own writes
       log = s.logger();
     }
-    await feeding;
+    await feeding.all;
     await s.closeWhenOpened(log);
     expect((await log.stop('SIGCONT')).exitCode).toBe(0); // EOF ends it
     const got = s.lines();
@@ -64,18 +76,18 @@ describe('svrun log loses nothing', () => {
     expect(readdirSync(s.dir).some((n) => n.endsWith('.s'))).toBe(true);
   });
 
-  it('keeps lines in order without duplicates across two SIGKILLs, losing at most what the killed logger held', async () => {
+  it('keeps lines in order without duplicates across two mid-stream SIGKILLs, losing at most the read being handled and the FIFO content', async () => {
     const s = await setup();
     let log: Running = s.logger();
-    const feeding = writeAsync(s.fd, s.data);
+    const feeding = feed(s.fd, s.data);
     let seen = 0;
     for (let i = 0; i < 2; i++) {
-      seen = await progress(s.bytes, seen);
+      seen = await progress(s.bytes, seen, feeding);
       await log.stop('SIGKILL');
       seen = s.bytes();
       log = s.logger();
     }
-    await feeding;
+    await feeding.all;
     await s.closeWhenOpened(log);
     expect((await log.stop('SIGCONT')).exitCode).toBe(0);
     const all = s.lines();
@@ -84,10 +96,13 @@ describe('svrun log loses nothing', () => {
     // in order, no duplicates
     expect(got.every((n, i) => i === 0 || n > got[i - 1]!)).toBe(true);
     expect(got.at(-1)).toBe(N);
-    // a gap only where a logger died, each no larger than what it held: 256 KiB queued plus the chunks read meanwhile
+    // A gap only where a logger died, each no larger than the read it was handling (64 KiB)
+    // plus what sat in the FIFO (64 KiB): here nobody else holds the FIFO's read end, and the
+    // kernel drops a pipe's content when its last reader goes. Under svrun up the pipe is
+    // held by svrun, so that part survives (test/log/noloss-up.test.ts).
     const gaps = got.map((n, i) => n - (i === 0 ? 0 : got[i - 1]!) - 1).filter((g) => g > 0);
     expect(gaps.length).toBeLessThanOrEqual(2);
-    for (const g of gaps) expect(g * 8).toBeLessThan(512 * 1024); // input bytes
+    for (const g of gaps) expect((g - 1) * 8).toBeLessThanOrEqual(128 * 1024); // input bytes, lines of 8
     // what the killed loggers had written was kept as .u files
     expect(readdirSync(s.dir).filter((n) => n.endsWith('.u')).length).toBeGreaterThanOrEqual(1);
   });
