@@ -4,8 +4,9 @@
 export const defaults = Object.freeze({
   /** Restart no sooner than this after the previous start (runsv sleeps 1 s if run lived less). */
   throttleMs: 1000,
-  /** A run that lived at least this long resets the crash-loop count (supervisord: startsecs). */
-  stableMs: 10_000,
+  /** A run that lived at least this long is not a crash: it resets the crash-loop count
+   *  (supervisord's startsecs and PM2's min_uptime are 1 s too). */
+  stableMs: 1000,
   /** Cap on the exponential restart delay of a crash-looping service. */
   backoffMaxMs: 30_000,
   /** Consecutive quick deaths after which a service is marked failed (0: retry forever, as runit). */

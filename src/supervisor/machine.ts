@@ -215,7 +215,8 @@ function cycleDone(s: ServiceState, now: number, finish: ExitInfo | null): Step 
   if (s.want !== 'up') return { state: down, effects: [] };
   const c = s.config;
   if (c.failAfter > 0 && s.failures >= c.failAfter) {
-    const reason = `exited ${s.failures} times within ${Math.round(c.stableMs / 1000)}s of starting`;
+    const within = c.stableMs % 1000 === 0 ? `${c.stableMs / 1000}s` : `${c.stableMs} ms`;
+    const reason = `exited ${s.failures} times within ${within} of starting`;
     return {
       state: { ...down, want: 'down', failed: reason },
       effects: [log('error', 'failed', `failed: ${reason}; not restarting until told to (svrun up/restart)`)],
