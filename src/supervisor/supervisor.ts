@@ -65,9 +65,8 @@ export class Supervisor {
       await this.scan(true);
       if (this.opts.watch === false || this.stopping) return;
       await this.watch();
-      // What changed while the watcher was getting ready was not reported: look once more.
+      // A dir that appeared while the watcher was getting ready was not reported: look once more.
       await this.scan();
-      for (const u of this.units.values()) this.scheduleReload(u);
     })();
     return this.starting;
   }
