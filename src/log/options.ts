@@ -23,6 +23,8 @@ export interface LogWriterOptions {
   echo?: (bytes: Buffer) => void;
   /** Marks of lanes 1, 2, …: each a second stream of lines (e.g. 'stderr: '), placed after the prefix. */
   marks?: string[];
+  /** Take the dir's lock (default true); svrun's capture is guarded by supervise/lock already. */
+  lock?: boolean;
   /** Wall clock, for stamps and file names. */
   clock?: () => Instant;
 }

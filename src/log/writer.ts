@@ -56,7 +56,7 @@ export class LogWriter extends EventEmitter {
     super();
     this.o = {
       stamp: 0, replace: null, lineMax: 1000, bufLen: 1024, highWater: DEFAULT_HIGH_WATER,
-      retryMaxMs: DEFAULT_RETRY_MAX_MS, clock: now,
+      retryMaxMs: DEFAULT_RETRY_MAX_MS, clock: now, lock: true,
       warn: (m) => void process.stderr.write(`svrun log: ${m}\n`),
       info: () => undefined,
       echo: (b) => void process.stderr.write(b),
@@ -387,7 +387,7 @@ export class LogWriter extends EventEmitter {
       throw new SvrunError('SYSTEM', `unable to lock ${dir}/lock: ${djbError(e)}`);
     }
     try {
-      if (!(await flockFd(this.lockFd, `${dir}/lock`))) {
+      if (this.o.lock && !(await flockFd(this.lockFd, `${dir}/lock`))) {
         throw new SvrunError('LOCKED', `unable to lock ${dir}/lock: temporary failure: another logger holds it`);
       }
       this.config = await this.readConfig();

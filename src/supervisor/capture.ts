@@ -33,6 +33,8 @@ export async function openCapture(dir: string, log: Logger): Promise<LogWriter> 
     marks: [STDERR_MARK],
     warn: (msg) => log.warn({ event: 'log-write' }, msg.replace(/^warning: /, '')),
     echo: () => undefined,
+    // This svrun holds the service's supervise/lock: no other supervisor writes here.
+    lock: false,
   });
   await writer.open();
   return writer;
