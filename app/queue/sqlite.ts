@@ -1,8 +1,9 @@
 // The embedded queue: a table in an SQLite file shared by web and worker on one machine.
 // Wake-up is prompt: each commit appends to the -wal file and the worker watches the
 // directory (inotify), so a job starts within a millisecond or so instead of a poll period.
-import Database from 'better-sqlite3';
-import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../sqlite.js';
+import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ownerAlive, ownerOf } from './owner.js';
 import type { Broker, Delivery, Job } from './queue.js';
@@ -31,12 +32,7 @@ export class SqliteBroker implements Broker {
   private readonly claimTx: Database.Transaction<(now: number) => { id: number; task_id: string; kind: string; attempt: number } | undefined>;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(path, SCHEMA);
     const p = (sql: string) => this.db.prepare(sql);
     this.sql = {
       publish: p('INSERT INTO jobs (task_id, kind, available_at) VALUES (?, ?, ?)'),

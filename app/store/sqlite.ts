@@ -1,7 +1,6 @@
 // Task state in an SQLite file (WAL: web reads while the worker writes).
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../sqlite.js';
 import { wallClockMs } from '../metrics.js';
 import { fromRow, type TaskRecord, type TaskRow, type TaskStore } from './store.js';
 
@@ -19,13 +18,7 @@ export class SqliteStore implements TaskStore {
   private readonly sql: Record<'create' | 'record' | 'get' | 'list' | 'begin' | 'progress' | 'finish' | 'fail', Database.Statement>;
 
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // WAL + NORMAL: no fsync per commit; a power cut may lose the last commits, never corrupt
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(path, SCHEMA);
     const cols = this.db.prepare('SELECT name FROM pragma_table_info(\'tasks\')').pluck().all() as string[];
     if (!cols.includes('started_at')) this.db.exec('ALTER TABLE tasks ADD COLUMN started_at REAL'); // a db from before started_at
     const p = (s: string) => this.db.prepare(s);
