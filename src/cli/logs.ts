@@ -2,6 +2,7 @@
 // log files of services, merged in time order.
 import { SvrunError } from '../errors.js';
 import type { Registrar } from './commands.js';
+import { wantColor } from './color.js';
 
 /** Registers `logs`. */
 export const registerLogs: Registrar = (program, result, io) => {
@@ -37,10 +38,3 @@ export const registerLogs: Registrar = (program, result, io) => {
     });
 };
 
-// Colour on a terminal only, unless NO_COLOR or FORCE_COLOR say otherwise.
-function wantColor(stream: NodeJS.WriteStream): boolean {
-  const force = process.env.FORCE_COLOR;
-  if (force !== undefined && force !== '0' && force !== 'false') return true;
-  if (process.env.NO_COLOR) return false;
-  return Boolean(stream.isTTY);
-}

@@ -1,6 +1,6 @@
 // Lines of several services in time order, filtered and printed: `name | text` behind the time,
 // or JSON lines.
-import { styleText } from 'node:util';
+import { paint } from '../cli/color.js';
 import type { LogRecord } from './parse.js';
 
 /** Merges per-service lists (each in file order) by time; ties and untimed lines keep their order. */
@@ -30,9 +30,9 @@ export function formatter(services: string[], o: PrintOptions): (r: LogRecord) =
     let name = `${r.service.padEnd(o.width)} |`;
     let text = r.text;
     if (o.color) {
-      t = styleText('dim', t);
-      name = styleText(colorOf.get(r.service) ?? 'green', name);
-      if (r.stream === 'stderr') text = styleText('dim', text);
+      t = paint('dim', t);
+      name = paint(colorOf.get(r.service) ?? 'green', name);
+      if (r.stream === 'stderr') text = paint('dim', text);
     }
     return `${t} ${name} ${text}\n`;
   };

@@ -2,7 +2,7 @@
 // service-name prefix (foreman style). Lines are written whole, one write each, so services
 // never interleave mid-line. Service colours leave out cyan, yellow and red: those are svrun's
 // own events (info, warning, error).
-import { styleText } from 'node:util';
+import { paint } from '../cli/color.js';
 import type { LineSink } from './lines.js';
 
 const COLORS = ['green', 'magenta', 'blue', 'greenBright', 'magentaBright', 'blueBright'] as const;
@@ -32,9 +32,9 @@ export function consoleSink(out: NodeJS.WritableStream, opts: ConsoleOptions): L
       let text = line;
       if (opts.color) {
         if (!colorOf.has(service)) colorOf.set(service, COLORS[colorOf.size % COLORS.length]!);
-        time = styleText('dim', time);
-        prefix = styleText(colorOf.get(service)!, prefix);
-        if (stream === 'stderr') text = styleText('dim', line);
+        time = paint('dim', time);
+        prefix = paint(colorOf.get(service)!, prefix);
+        if (stream === 'stderr') text = paint('dim', line);
       }
       return out.write(`${time} ${prefix} ${text}\n`);
     },

@@ -1,7 +1,7 @@
 // svrun's own events (started, exited, restarting, failed, ready, env changed…) through pino:
 // JSON lines when not on a terminal, short readable lines on one.
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { styleText } from 'node:util';
+import { paint } from '../cli/color.js';
 
 /** Options for the event log. */
 export interface EventLogOptions {
@@ -38,7 +38,7 @@ function prettyStream(stream: NodeJS.WritableStream, color: boolean): Destinatio
       const level = (o.level ?? 30) >= 40 ? `${LEVELS[o.level!]}: ` : '';
       const who = o.service ? `svrun ${o.service}` : 'svrun';
       const text = `${time} ${who}: ${level}${o.msg ?? ''}`;
-      const styled = !color ? text : styleText((o.level ?? 30) >= 50 ? 'red' : (o.level ?? 30) >= 40 ? 'yellow' : 'cyan', text);
+      const styled = !color ? text : paint((o.level ?? 30) >= 50 ? 'red' : (o.level ?? 30) >= 40 ? 'yellow' : 'cyan', text);
       stream.write(`${styled}\n`);
     },
   };

@@ -5,6 +5,7 @@ import { SvrunError, djbError } from '../errors.js';
 import { consoleSink } from './console.js';
 import { createEventLog } from './events.js';
 import { Supervisor } from './supervisor.js';
+import { wantColor } from '../cli/color.js';
 
 /** Options of `svrun up`. */
 export interface UpOptions {
@@ -40,12 +41,4 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
   log.info({ event: 'up', dir: abs, services: sup.services.length }, `supervising ${sup.services.length} service(s) in ${dir}; Ctrl-C stops them all`);
   await sup.stopped;
   return 0;
-}
-
-// Colour on a terminal only, unless NO_COLOR or FORCE_COLOR say otherwise.
-function wantColor(stream: NodeJS.WritableStream): boolean {
-  const force = process.env.FORCE_COLOR;
-  if (force !== undefined && force !== '0' && force !== 'false') return true;
-  if (process.env.NO_COLOR) return false;
-  return Boolean((stream as { isTTY?: boolean }).isTTY);
 }

@@ -72,11 +72,10 @@ describe('svrun up', () => {
     const dir = servicesDir({ 'svc/env/GREETING': 'one\n', 'svc/run': forever('echo "greeting=$GREETING"') });
     const u = await upReady(dir);
     const started = await u.waitEvent('started', 'svc');
-    // env/ replaced by a plain file: not an env dir any more.
-    renameSync(join(dir, 'svc/env'), join(dir, 'env.old'));
-    writeFileSync(join(dir, 'svc/env'), 'not a dir\n');
+    // a .env that is a directory cannot be read (root reads any file, so no chmod trick)
+    mkdirSync(join(dir, 'svc/.env'));
     const rejected = await u.waitEvent('env-rejected', 'svc');
-    expect(rejected.msg).toMatch(/env/);
+    expect(rejected.msg).toMatch(/unable to read .*\/svc\/\.env: is a directory/);
     expect(u.events().filter((e) => e.event === 'started')).toHaveLength(1);
     expect(alive(started.pid as number)).toBe(true);
   });
