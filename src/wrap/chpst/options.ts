@@ -24,10 +24,6 @@ export interface ChpstOptions {
   args: string[];
 }
 
-/** The one-line synopsis shown with usage errors and --help. */
-export const CHPST_SYNOPSIS =
-  'svrun chpst [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] [-/ root] [-C dir] [-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] [-c n] [-r n] [-t n] prog';
-
 // chpst's limit letters; -m sets four limits at once, as chpst does.
 const LIMIT_LETTERS: Record<string, LimitName[]> = {
   m: ['data', 'stack', 'memlock', 'as'],
