@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/leak-check.ts'],
+    globalSetup: ['test/helpers/leak-check.ts', 'test/helpers/public-root.ts'],
     // Real processes on a 2-core machine: keep parallelism modest and deadlines generous.
     pool: 'forks',
     maxWorkers: 2,

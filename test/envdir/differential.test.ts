@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTree, type TreeEntry } from '../helpers/fs.js';
-import { SVRUN } from '../helpers/proc.js';
+import { SVRUN_FOR_ANYONE } from '../helpers/proc.js';
 import { runTool, type PrintedEnv, type ToolRun } from './env0.js';
 
 interface Case {
@@ -90,8 +90,8 @@ const CASES: Case[] = [
   },
 ];
 
-const SVRUN_ENVDIR = [process.execPath, SVRUN, 'envdir'];
-const SVRUN_CHPST = [process.execPath, SVRUN, 'chpst', '-e'];
+const SVRUN_ENVDIR = [process.execPath, SVRUN_FOR_ANYONE, 'envdir'];
+const SVRUN_CHPST = [process.execPath, SVRUN_FOR_ANYONE, 'chpst', '-e'];
 let root = '';
 const reference = new Map<Case, Promise<{ chpst: ToolRun; djb: ToolRun }>>();
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { makeTree, script, tempDir } from '../helpers/fs.js';
-import { SVRUN, svrun } from '../helpers/proc.js';
+import { SVRUN_FOR_ANYONE, svrun } from '../helpers/proc.js';
 
 // A services dir with one service using every layer.
 function services(): { root: string; web: string } {
@@ -99,7 +99,7 @@ describe('svrun env', () => {
   it('fails with one line naming an unreadable file, and prints no value, when run as nobody', async () => {
     const root = makeTree(tempDir(), { 'web/run': '', 'web/env/A': 'a\n', 'web/env/KEY': { content: 'k\n', mode: 0o000 } });
     chmodSync(root, 0o755);
-    const r = await execa('/usr/bin/setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, SVRUN, 'env', join(root, 'web')], { reject: false });
+    const r = await execa('/usr/bin/setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, SVRUN_FOR_ANYONE, 'env', join(root, 'web')], { reject: false });
     expect(r).toMatchObject({ exitCode: 111, stdout: '', stderr: `svrun env: fatal: unable to read ${join(root, 'web/env/KEY')}: access denied` });
   });
 });
