@@ -9,7 +9,7 @@ import { buildServer } from './server.js';
 const log = makeLogger('web');
 try {
   const cfg = readConfig();
-  const deps = { cache: openCache(cfg.cacheUrl, log), store: openStore(cfg.databaseUrl, cfg.dataDir, log), broker: openBroker(cfg.brokerUrl, cfg.dataDir, log) };
+  const deps = { cache: openCache(cfg.cacheUrl, log), store: openStore(cfg.databaseUrl, cfg.dataDir, log), broker: openBroker(cfg.brokerUrl, cfg.dataDir, log), warn: (msg: string) => log.warn(msg) };
   const app = buildServer(cfg, deps, log);
   let stopping = false;
   const stop = (signal: string) => {
