@@ -8,8 +8,8 @@ import { BrokerUnavailable, type Broker, type Delivery, type Job } from './queue
 /**
  * amqp://user:pass@host:port/vhost?queue=NAME&persistent=0; the queue name defaults to svrun.tasks.
  * Messages are persistent unless persistent=0: then the confirm comes once the queue holds the message
- * in memory (about 0.3 ms) instead of after RabbitMQ's fsync (several ms), and a broker restart loses
- * queued messages; the task record stays queued and can be submitted again.
+ * in memory (about 0.1 ms) instead of after RabbitMQ's fsync (about 0.4 ms on a v2 queue), and a broker
+ * restart loses queued messages; the task record stays queued and can be submitted again.
  */
 export class AmqpBroker implements Broker {
   readonly kind = 'amqp';
@@ -25,6 +25,7 @@ export class AmqpBroker implements Broker {
   private closed = false;
   private delay = 100;
   private warned = false;
+  private readonly odd = new Set<string>();
 
   constructor(url: string, private readonly log: Logger) {
     const u = new URL(url);
@@ -101,11 +102,14 @@ export class AmqpBroker implements Broker {
     const conn = await amqp.connect(this.url, { clientProperties: { connection_name: `svrun-app ${this.queue} pid ${process.pid}` } });
     conn.on('error', () => undefined); // 'close' follows and handles it
     conn.on('close', () => this.lost(conn));
-    const ch = await conn.createConfirmChannel();
-    ch.on('error', () => undefined);
-    await ch.assertQueue(this.queue, { durable: true });
-    await ch.assertQueue(`${this.queue}.retry`, { durable: true, deadLetterExchange: '', deadLetterRoutingKey: this.queue });
-    await ch.assertQueue(`${this.queue}.dead`, { durable: true });
+    let ch = await confirmChannel(conn);
+    for (const [name, opts] of [
+      [this.queue, {}],
+      [`${this.queue}.retry`, { deadLetterExchange: '', deadLetterRoutingKey: this.queue }],
+      [`${this.queue}.dead`, {}],
+    ] as const) {
+      ch = await this.declare(conn, ch, name, opts);
+    }
     await ch.prefetch(1);
     this.conn = conn;
     this.ch = ch;
@@ -113,6 +117,28 @@ export class AmqpBroker implements Broker {
     this.log.info({ backend: 'amqp' }, `broker connected at ${maskUrl(this.url)}`);
     this.warned = false;
     if (this.handler) await this.subscribe(ch);
+  }
+
+  // A durable classic queue in RabbitMQ's v2 storage (3.10+, the only one from 4.0): it confirms
+  // a persistent message in about 0.4 ms where v1 takes 1.4 ms or more, both after the fsync. A
+  // queue that already exists with other arguments (declared before, or by an operator: a
+  // quorum queue, a v1 queue) is used as it is, with one line saying what it costs.
+  private async declare(conn: amqp.ChannelModel, ch: amqp.ConfirmChannel, name: string, opts: amqp.Options.AssertQueue): Promise<amqp.ConfirmChannel> {
+    try {
+      await ch.assertQueue(name, { durable: true, ...opts, arguments: { 'x-queue-version': 2 } });
+      return ch;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 406) throw err;
+      // the 406 closed the channel; the queue is there, only declared differently
+      const fresh = await confirmChannel(conn);
+      await fresh.checkQueue(name);
+      if (this.odd.has(name)) return fresh; // said at the first connect, not at every reconnect
+      this.odd.add(name);
+      this.log.warn({ backend: 'amqp', setting: 'BROKER_URL', queue: name },
+        `queue ${name} exists with other arguments than svrun's (${(err as Error).message.replace(/^.*PRECONDITION_FAILED - /, '')}); using it as it is. ` +
+        'A classic queue in v2 storage confirms persistent messages faster: delete the queue while it is empty, or set a policy with queue-version 2');
+      return fresh;
+    }
   }
 
   private lost(conn: amqp.ChannelModel): void {
@@ -151,4 +177,10 @@ export class AmqpBroker implements Broker {
     }, { noAck: false });
     this.consumerTag = r.consumerTag;
   }
+}
+
+async function confirmChannel(conn: amqp.ChannelModel): Promise<amqp.ConfirmChannel> {
+  const ch = await conn.createConfirmChannel();
+  ch.on('error', () => undefined); // a 406 on declare is handled where it happens
+  return ch;
 }

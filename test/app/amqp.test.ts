@@ -59,6 +59,27 @@ describe('RabbitMQ broker', () => {
     expect(msg && msg.properties.deliveryMode).not.toBe(2);
   });
 
+  it('declares its queues in v2 storage, and uses a queue declared otherwise as it is, saying so once', async () => {
+    const fresh = queue();
+    const a = await startStack({ services: ['web'], env: { BROKER_URL: `${BASE}?queue=${fresh}` } });
+    await a.up.waitFor('broker connected');
+    const { stdout } = await execa('rabbitmqctl', ['-q', 'list_queues', '--no-table-headers', 'name', 'arguments']);
+    const args = (name: string) => stdout.split('\n').find((l) => l.startsWith(`${name}\t`));
+    expect(args(fresh)).toContain('x-queue-version');
+    expect(args(`${fresh}.retry`)).toContain('x-queue-version');
+
+    const old = queue();
+    const conn = await amqp.connect(BASE);
+    onTestFinished(() => conn.close());
+    await (await conn.createChannel()).assertQueue(old, { durable: true }); // as svrun declared it before
+    const b = await startStack({ env: { BROKER_URL: `${BASE}?queue=${old}` } });
+    await b.up.waitFor('broker connected');
+    expect(b.up.output()).toContain(`queue ${old} exists with other arguments`);
+    const r = await api(b, '/api/tasks', { kind: 'noop' });
+    expect(r.status).toBe(202);
+    expect(await waitTask(b, r.body.id, (t) => t.state === 'done')).toMatchObject({ completions: 1 });
+  });
+
   it('loses no task when the broker closes the connections while tasks are queued', async () => {
     const q = queue();
     const s = await startStack({ env: { BROKER_URL: `${BASE}?queue=${q}` } });
