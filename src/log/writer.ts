@@ -23,6 +23,9 @@ import { ROTATE, place, type Op } from './place.js';
 import { processOnce } from './processor.js';
 import { now } from './stamp.js';
 
+// Larger framed chunks (a reader handing over megabytes at once) get their own buffer.
+const SCRATCH_MAX = 1 << 20;
+
 type Phase = 'new' | 'opening' | 'open' | 'closing' | 'closed';
 
 /** Writes a byte stream of lines to one log directory; emits 'drain' after write() returned false. */
@@ -51,6 +54,16 @@ export class LogWriter extends EventEmitter {
   private trouble: string | null = null;
   private failure: unknown = null;
   private readonly abort = new AbortController();
+  // Framed output goes through one reused buffer while every byte of it is written before the
+  // next chunk (the usual case): fresh memory per chunk costs page faults and GC, more than
+  // the framing itself. While the disk holds bytes back, the queue may point into it: then a
+  // chunk gets a buffer of its own.
+  private scratch = Buffer.alloc(0);
+  private readonly alloc = (n: number): Buffer => {
+    if (this.ops.length > 0 || n > SCRATCH_MAX) return Buffer.allocUnsafe(n);
+    if (this.scratch.length < n) this.scratch = Buffer.allocUnsafe(Math.min(SCRATCH_MAX, Math.max(n, 2 * this.scratch.length)));
+    return this.scratch.subarray(0, n);
+  };
 
   constructor(readonly dir: string, opts: LogWriterOptions = {}) {
     super();
@@ -124,7 +137,7 @@ export class LogWriter extends EventEmitter {
     if (!st || this.phase !== 'open') return;
     const end = frameEnd(st);
     if (end.echo) this.o.echo(end.echo);
-    if (end.out) this.enqueue(end.out);
+    this.enqueue(end.out);
   }
 
   /** Rotates current if it is not empty (SIGALRM). */
@@ -160,7 +173,7 @@ export class LogWriter extends EventEmitter {
         for (const lane of this.lanes) {
           const end = frameEnd(lane);
           if (end.echo) this.o.echo(end.echo);
-          if (end.out) this.enqueue(end.out);
+          this.enqueue(end.out);
         }
         await this.idle();
         await this.processing;
@@ -186,16 +199,20 @@ export class LogWriter extends EventEmitter {
   private ingest(buf: Buffer, lane: number): void {
     const st = this.lanes[lane];
     if (!st) throw new SvrunError('BUG', `write to lane ${lane} of ${this.dir}, which has ${this.lanes.length}`);
-    const f = frame(st, buf, this.o.clock);
+    const f = frame(st, buf, this.o.clock, this.alloc);
     if (f.echo) this.o.echo(f.echo);
-    if (f.out) this.enqueue(f.out);
+    this.enqueue(f.out);
   }
 
-  private enqueue(out: Buffer): void {
-    const r = place(this.size, out, { sizeMax: this.config.sizeMax, lineMax: this.o.lineMax });
-    for (const op of r.ops) this.ops.push(op);
-    this.size = r.size;
-    this.pending += out.length;
+  private enqueue(out: Buffer[]): void {
+    if (out.length === 0) return;
+    for (const piece of out) {
+      if (piece.length === 0) continue;
+      const r = place(this.size, piece, { sizeMax: this.config.sizeMax, lineMax: this.o.lineMax });
+      for (const op of r.ops) this.ops.push(op);
+      this.size = r.size;
+      this.pending += piece.length;
+    }
     this.flush();
   }
 
