@@ -5,10 +5,15 @@ import { join } from 'node:path';
 import { SvrunError, djbError } from '../errors.js';
 import { encodeStatus, formatStat, type StatusRecord } from './status.js';
 
-/** Options for writeSupervise: want exit (stat says so), svrun's extra JSON fields. */
+/**
+ * Options for writeSupervise: want exit (stat says so), svrun's extra JSON fields, and what
+ * this writer last wrote to each file, so a file whose content has not changed (the pid when a
+ * service becomes ready) is not rewritten: each write is a create and a rename.
+ */
 export interface WriteOptions {
   wantExit?: boolean;
   extra?: object;
+  last?: Map<string, string>;
 }
 
 /**
@@ -16,10 +21,16 @@ export interface WriteOptions {
  * two updates in flight could otherwise rename out of order and leave the older state.
  */
 export function writeSupervise(superviseDir: string, rec: StatusRecord, opts: WriteOptions = {}): void {
-  atomicWrite(superviseDir, 'status', encodeStatus(rec));
-  atomicWrite(superviseDir, 'stat', formatStat(rec, opts.wantExit ?? false));
-  atomicWrite(superviseDir, 'pid', rec.pid ? `${rec.pid}\n` : '');
-  if (opts.extra) atomicWrite(superviseDir, 'svrun.json', `${JSON.stringify(opts.extra)}\n`);
+  const write = (name: string, data: string | Buffer) => {
+    const key = typeof data === 'string' ? data : data.toString('latin1');
+    if (opts.last?.get(name) === key) return;
+    atomicWrite(superviseDir, name, data);
+    opts.last?.set(name, key);
+  };
+  write('status', encodeStatus(rec));
+  write('stat', formatStat(rec, opts.wantExit ?? false));
+  write('pid', rec.pid ? `${rec.pid}\n` : '');
+  if (opts.extra) write('svrun.json', `${JSON.stringify(opts.extra)}\n`);
 }
 
 function atomicWrite(dir: string, name: string, data: string | Buffer): void {

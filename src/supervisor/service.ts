@@ -53,6 +53,8 @@ export class Service {
   private handles: Closeable[] = [];
   private lock: LockHandle | null = null;
   private superviseDir = '';
+  // what writeStatus last put in each supervise/ file
+  private readonly written = new Map<string, string>();
   private goneResolve!: () => void;
   private streams = new Set<NodeJS.ReadableStream>();
   private depth = 0;
@@ -252,6 +254,7 @@ export class Service {
     };
     try {
       writeSupervise(this.superviseDir, rec, {
+        last: this.written,
         wantExit: s.want === 'exit',
         extra: {
           failed: s.failed !== null, reason: s.failed ?? undefined, ready: s.ready, restarts: s.restarts,
