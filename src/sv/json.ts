@@ -25,6 +25,7 @@ export function listServices(dir: string, cwd: string): { name: string; dir: str
 function instances(name: string, dir: string): { name: string; dir: string }[] {
   let entries: string[];
   try {
+    if (!statSync(join(dir, 'instances'), { throwIfNoEntry: false })) return [];
     entries = readdirSync(join(dir, 'instances'));
   } catch {
     return [];
@@ -36,7 +37,7 @@ function instances(name: string, dir: string): { name: string; dir: string }[] {
 }
 
 function isDir(path: string): boolean {
-  try { return statSync(path).isDirectory(); } catch { return false; }
+  try { return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false; } catch { return false; }
 }
 
 /** One service's status as JSON-ready data, or { error } when it cannot be read. */
