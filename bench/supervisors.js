@@ -20,8 +20,8 @@ cpSync(harness, work, { recursive: true, filter: (src) => !src.includes(`${harne
 // The harness is CommonJS; inside this ESM package it needs its own package scope.
 writeFileSync(join(work, 'package.json'), '{ "private": true, "type": "commonjs" }\n');
 
-const svrun = join(root, 'dist', 'bin', 'svrun.js');
-if (!existsSync(svrun)) {
+const svrun = join(root, 'bin', 'svrun'); // the launcher users run: V8 flags included
+if (!existsSync(join(root, 'dist', 'bin', 'svrun.js'))) {
   console.error('svrun bench: fatal: dist/bin/svrun.js is missing: run npm run build first');
   process.exit(111);
 }

@@ -30,8 +30,9 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
   const showLines = opts.console ?? Boolean(process.stdout.isTTY);
   const sink = consoleSink(process.stdout, { color, quiet: (opts.quiet ?? false) || !showLines });
   if (process.pid === 1) {
-    // Node cannot wait for processes it did not spawn, so orphans re-parented to PID 1 would stay zombies.
-    log.warn({ event: 'pid1' }, 'running as PID 1: orphaned processes will not be reaped; run svrun under an init such as tini (tini -- svrun up)');
+    // Node cannot wait for processes it did not spawn, so orphans re-parented to PID 1 would
+    // stay zombies. bin/svrun puts bin/pid1.pl in front when perl is there; here it was not.
+    log.warn({ event: 'pid1' }, 'running as PID 1 without an init: orphaned processes will not be reaped; start svrun through its launcher (npx svrun, bin/svrun) on a system with perl, or under tini (tini -- svrun up)');
   }
   // Aligned from the first line: the dir names are known before any service starts.
   sink.width = Math.max(0, ...readdirSync(abs).filter((n) => !n.startsWith('.')).map((n) => n.length));
