@@ -1,7 +1,10 @@
 // The broker seen by the app: publish a job, consume with acknowledgement after the work is done.
 
-/** What travels through the queue; the task's details live in the store. */
-export interface Job { taskId: string; kind: string }
+import type { TraceHeaders } from '../apm.js';
+
+/** What travels through the queue; the task's details live in the store. trace links the task's
+ * transaction to the request that queued it when New Relic runs (absent otherwise). */
+export interface Job { taskId: string; kind: string; trace?: TraceHeaders }
 
 /** One delivery; exactly one of ack, retry, deadLetter is called. */
 export interface Delivery {

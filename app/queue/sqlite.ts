@@ -10,7 +10,7 @@ import type { Broker, Delivery, Job } from './queue.js';
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS jobs (
   id INTEGER PRIMARY KEY, task_id TEXT NOT NULL, kind TEXT NOT NULL, attempt INTEGER NOT NULL DEFAULT 1,
-  available_at INTEGER NOT NULL, owner TEXT, state TEXT NOT NULL DEFAULT 'ready', reason TEXT);
+  available_at INTEGER NOT NULL, owner TEXT, state TEXT NOT NULL DEFAULT 'ready', reason TEXT, trace TEXT);
 CREATE INDEX IF NOT EXISTS jobs_ready ON jobs (state, available_at);`;
 
 // a safety net only, for a missed inotify event (e.g. a network file system)
@@ -29,32 +29,34 @@ export class SqliteBroker implements Broker {
   private idle: Promise<void> = Promise.resolve();
   // prepared once: preparing costs about as much as running these one-row statements
   private readonly sql: Record<'publish' | 'depth' | 'taken' | 'back' | 'next' | 'first' | 'take' | 'ack' | 'retry' | 'dead', Database.Statement>;
-  private readonly claimTx: Database.Transaction<(now: number) => { id: number; task_id: string; kind: string; attempt: number } | undefined>;
+  private readonly claimTx: Database.Transaction<(now: number) => { id: number; task_id: string; kind: string; attempt: number; trace: string | null } | undefined>;
 
   constructor(readonly path: string) {
     this.db = openSqlite(path, SCHEMA);
+    const cols = this.db.prepare('SELECT name FROM pragma_table_info(\'jobs\')').pluck().all() as string[];
+    if (!cols.includes('trace')) this.db.exec('ALTER TABLE jobs ADD COLUMN trace TEXT'); // a queue from before trace
     const p = (sql: string) => this.db.prepare(sql);
     this.sql = {
-      publish: p('INSERT INTO jobs (task_id, kind, available_at) VALUES (?, ?, ?)'),
+      publish: p('INSERT INTO jobs (task_id, kind, available_at, trace) VALUES (?, ?, ?, ?)'),
       depth: p("SELECT count(*) AS n FROM jobs WHERE state != 'dead'"),
       taken: p("SELECT id, owner FROM jobs WHERE state = 'taken'"),
       back: p("UPDATE jobs SET state = 'ready', owner = NULL WHERE id = ? AND owner = ?"),
       next: p("SELECT min(available_at) AS at FROM jobs WHERE state = 'ready'"),
-      first: p("SELECT id, task_id, kind, attempt FROM jobs WHERE state = 'ready' AND available_at <= ? ORDER BY available_at, id LIMIT 1"),
+      first: p("SELECT id, task_id, kind, attempt, trace FROM jobs WHERE state = 'ready' AND available_at <= ? ORDER BY available_at, id LIMIT 1"),
       take: p("UPDATE jobs SET state = 'taken', owner = ? WHERE id = ?"),
       ack: p('DELETE FROM jobs WHERE id = ?'),
       retry: p("UPDATE jobs SET state = 'ready', owner = NULL, attempt = attempt + 1, available_at = ? WHERE id = ?"),
       dead: p("UPDATE jobs SET state = 'dead', owner = NULL, reason = ? WHERE id = ?"),
     };
     this.claimTx = this.db.transaction((now: number) => {
-      const r = this.sql.first.get(now) as { id: number; task_id: string; kind: string; attempt: number } | undefined;
+      const r = this.sql.first.get(now) as { id: number; task_id: string; kind: string; attempt: number; trace: string | null } | undefined;
       if (r) this.sql.take.run(this.me, r.id);
       return r;
     });
   }
 
   async publish(job: Job): Promise<void> {
-    this.sql.publish.run(job.taskId, job.kind, Date.now());
+    this.sql.publish.run(job.taskId, job.kind, Date.now(), job.trace ? JSON.stringify(job.trace) : null);
   }
 
   async depth(): Promise<number> {
@@ -116,7 +118,7 @@ export class SqliteBroker implements Broker {
     const row = this.claimTx.immediate(Date.now());
     if (!row) return undefined;
     return {
-      job: { taskId: row.task_id, kind: row.kind },
+      job: { taskId: row.task_id, kind: row.kind, ...(row.trace ? { trace: JSON.parse(row.trace) as Job['trace'] } : {}) },
       attempt: row.attempt,
       ack: async () => { this.sql.ack.run(row.id); },
       retry: async (delayMs) => {

@@ -1,6 +1,7 @@
 // Starting a task: apply runs it inline in the request; applyAsync records it and enqueues it.
 import { randomUUID } from 'node:crypto';
 import type { Cache } from '../cache/cache.js';
+import { traceHeaders } from '../apm.js';
 import { observe, wallClockMs } from '../metrics.js';
 import type { Broker } from '../queue/queue.js';
 import type { TaskRecord, TaskStore } from '../store/store.js';
@@ -43,7 +44,8 @@ export async function submit(deps: Deps, kind: string, args: Record<string, unkn
   await unavailable('task store', () => deps.store.create({ id, kind, args }));
   const enqueuedAt = wallClockMs();
   try {
-    await deps.broker.publish({ taskId: id, kind });
+    const trace = traceHeaders();
+    await deps.broker.publish({ taskId: id, kind, ...(trace ? { trace } : {}) });
   } catch (err) {
     await deps.store.fail(id, 'broker unavailable', true).catch(() => undefined);
     throw new SubmitError(503, `broker unavailable: ${(err as Error).message}`);

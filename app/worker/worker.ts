@@ -4,7 +4,7 @@ import type { Cache } from '../cache/cache.js';
 import type { Broker, Delivery } from '../queue/queue.js';
 import type { TaskStore } from '../store/store.js';
 import { execute, retryDelayMs } from '../tasks/execute.js';
-import { traceTask } from './apm.js';
+import { traceTask } from '../apm.js';
 
 /** A worker bound to a broker and a store; stop() finishes the current task within a bound. */
 export class Worker {
@@ -20,7 +20,7 @@ export class Worker {
 
   /** Starts consuming. */
   async start(): Promise<void> {
-    await this.broker.consume((d) => traceTask(d.job.kind, () => this.handle(d)));
+    await this.broker.consume((d) => traceTask(d.job.kind, () => this.handle(d), d.job.trace));
   }
 
   /** Stops taking work and waits up to timeoutMs for the task in hand; then aborts it. */

@@ -2,7 +2,7 @@
 // CONNECT proxy (written without a scheme) to a fake HTTPS collector; all on 127.0.0.1.
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
-import { loadedAgent, traceTask } from '../../app/worker/apm.js';
+import { loadedAgent, traceTask } from '../../app/apm.js';
 import { pollUntil } from '../helpers/proc.js';
 import { NO_CLOUD, connectProxy, fakeCollector, type Call } from '../wrap/newrelic/fakes.js';
 import { api, startStack, waitTask } from './stack.js';
@@ -19,6 +19,11 @@ function metricsByRun(calls: Call[]): Map<string, string[]> {
   return runs;
 }
 
+// analytic_event_data bodies are [run_id, { reservoir_size, events_seen }, [[intrinsics, user, agent], …]].
+function transactionEvents(calls: Call[]): Record<string, unknown>[] {
+  return calls.flatMap((c) => (c.body as [string, unknown, [Record<string, unknown>][]])[2].map(([intrinsics]) => intrinsics));
+}
+
 describe('the worker reports tasks to New Relic', () => {
   test('without the agent in the process, runs the task as is and loads no agent', async () => {
     expect(loadedAgent()).toBeUndefined();
@@ -28,8 +33,9 @@ describe('the worker reports tasks to New Relic', () => {
   });
 
   test('finds the API a preloaded agent left in require.cache, and only a usable one', () => {
-    const api = { startBackgroundTransaction: () => undefined };
+    const api = { startBackgroundTransaction: () => undefined, getTransaction: () => undefined };
     expect(loadedAgent({ __NR_cache: api } as unknown as NodeJS.Require['cache'])).toBe(api);
+    expect(loadedAgent({ __NR_cache: { startBackgroundTransaction: api.startBackgroundTransaction } } as unknown as NodeJS.Require['cache'])).toBeUndefined();
     expect(loadedAgent({ __NR_cache: {} } as unknown as NodeJS.Require['cache'])).toBeUndefined();
   });
 
@@ -78,6 +84,17 @@ describe('the worker reports tasks to New Relic', () => {
     expect(worker.some((n) => n.startsWith('WebTransaction/'))).toBe(false);
     expect(web).toContain('WebTransaction/WebFrameworkUri/Fastify/POST//api/tasks');
     expect(web.some((n) => n.startsWith('OtherTransaction/Task/'))).toBe(false);
+
+    // each queued task continues the trace of the request that queued it
+    const events = transactionEvents(c.named('analytic_event_data'));
+    const posts = events.filter((e) => e.name === 'WebTransaction/WebFrameworkUri/Fastify/POST//api/tasks');
+    const tasks = events.filter((e) => String(e.name).startsWith('OtherTransaction/Task/'));
+    expect(tasks).toHaveLength(3);
+    for (const t of tasks) {
+      expect(posts.map((e) => e.traceId)).toContain(t.traceId);
+      expect(t['parent.transportType']).toBe('Queue');
+    }
+    expect(new Set(tasks.map((t) => t.traceId)).size).toBe(3);
 
     expect(p.connects.length).toBeGreaterThan(0);
     expect(p.connects.every((x) => x.target === `localhost:${c.port}`)).toBe(true);

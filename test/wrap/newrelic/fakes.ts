@@ -52,7 +52,8 @@ export async function fakeCollector(): Promise<Collector> {
       try { body = JSON.parse(raw.toString() || 'null'); } catch { body = raw.toString(); }
       calls.push({ method, body, licenseKey: url.searchParams.get('license_key') });
       const value = method === 'preconnect' ? { redirect_host: `localhost:${port}` }
-        : method === 'connect' ? { agent_run_id: `run-${calls.length}` }
+        // account and application ids: without them the agent makes no distributed-trace headers
+        : method === 'connect' ? { agent_run_id: `run-${calls.length}`, account_id: '1', trusted_account_key: '1', primary_application_id: `${calls.length}` }
         : {};
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ return_value: value }));
