@@ -243,6 +243,15 @@ export class Supervisor {
       },
     });
     watcher.on('all', (_event: string, path: string) => this.changedPath(path));
+    // chokidar says nothing when a service's env/ dir is moved away and a file env takes its
+    // place at once (it still watches the old dir); the service dir's own inotify event does
+    // name it. Settings entries seen that way go the same way as chokidar's events (debounced,
+    // so the usual double report costs nothing).
+    watcher.on('raw', (_event, name, details) => {
+      const at = (details as { watchedPath?: string } | undefined)?.watchedPath;
+      if (!name || !at || !SETTING_FILES.has(name)) return;
+      if (relative(root, at).split(sep).length === 1 && relative(root, at) !== '') this.changedPath(join(at, name));
+    });
     watcher.on('error', (err: unknown) => this.opts.log.warn({ event: 'watch-error' }, `watching ${root}: ${(err as Error).message}`));
     this.watcher = watcher;
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));

@@ -80,6 +80,18 @@ describe('svrun up', () => {
     expect(alive(started.pid as number)).toBe(true);
   });
 
+  it('notices env/ replaced by a file of that name in one step, and keeps the old env', async () => {
+    const dir = servicesDir({ 'svc/env/GREETING': 'one\n', 'svc/run': forever('echo "greeting=$GREETING"') });
+    const u = await upReady(dir);
+    const started = await u.waitEvent('started', 'svc');
+    renameSync(join(dir, 'svc/env'), join(dir, 'old-env'));
+    writeFileSync(join(dir, 'svc/env'), 'GREETING=two\n');
+    const rejected = await u.waitEvent('env-rejected', 'svc');
+    expect(rejected.msg).toMatch(/svc\/env/);
+    expect(u.events().filter((e) => e.event === 'started')).toHaveLength(1);
+    expect(alive(started.pid as number)).toBe(true);
+  });
+
   it('stops every service on SIGTERM, leaving no process of theirs behind, and exits 0', async () => {
     const dir = servicesDir({
       // grandchildren: one in the background, one that ignores TERM
