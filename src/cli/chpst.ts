@@ -1,7 +1,7 @@
 // `svrun chpst [options] PROG [ARGS…]`: a chpst work-alike. chpst's getopt-style options
 // (bundled, values attached) are not commander's, so the command takes its argv raw.
-import { SvrunError } from '../errors.js';
 import type { Registrar } from './commands.js';
+import { reporting } from './report.js';
 
 const HELP = `
 Options (applied in chpst's order: -P -e -/ -n -U -u -l/-L -0/-1/-2 limits, then exec with -b):
@@ -40,15 +40,9 @@ export const registerChpst: Registrar = (program, result, io) => {
         cmd.outputHelp();
         return;
       }
-      try {
+      result.code = await reporting('svrun chpst', io, async () => {
         const { runChpst } = await import('../wrap/chpst/run.js');
-        result.code = await runChpst(argv, process.env, (w) => io.stderr(`svrun chpst: warning: ${w}\n`));
-      } catch (err) {
-        if (!(err instanceof SvrunError)) throw err;
-        const kind = err.code === 'USAGE' ? 'usage' : 'fatal';
-        const hint = err.code === 'USAGE' ? ' (see svrun chpst --help)' : '';
-        io.stderr(`svrun chpst: ${kind}: ${err.message}${hint}\n`);
-        result.code = err.exitCode;
-      }
+        return runChpst(argv, process.env, (w) => io.stderr(`svrun chpst: warning: ${w}\n`));
+      }, ' (see svrun chpst --help)');
     });
 };

@@ -1,7 +1,6 @@
 // `svrun envdir DIR PROG…` (daemontools envdir work-alike) and `svrun env [PATH…]` (show what env files set).
-import { SvrunError } from '../errors.js';
 import type { Registrar } from './commands.js';
-import type { CliIo } from './main.js';
+import { reporting } from './report.js';
 
 /** Registers `envdir` and `env`. */
 export const registerEnvdir: Registrar = (program, result, io) => {
@@ -14,7 +13,7 @@ export const registerEnvdir: Registrar = (program, result, io) => {
     .passThroughOptions()
     .allowUnknownOption()
     .action(async (dir: string, prog: string, args: string[]) => {
-      result.code = await reporting('envdir', io, async () => {
+      result.code = await reporting('svrun envdir', io, async () => {
         const { runEnvdir } = await import('../envdir/run.js');
         return runEnvdir(dir, prog, args, process.env, (w) => io.stderr(`svrun envdir: warning: ${w}\n`));
       });
@@ -27,7 +26,7 @@ export const registerEnvdir: Registrar = (program, result, io) => {
     .option('--show-secrets', 'print values of *KEY*, *SECRET*, *PASSWORD*, *TOKEN* variables and URL passwords')
     .option('--all', "also list variables inherited from svrun's own environment")
     .action(async (paths: string[], opts: { json?: boolean; showSecrets?: boolean; all?: boolean }) => {
-      result.code = await reporting('env', io, async () => {
+      result.code = await reporting('svrun env', io, async () => {
         const [{ inspectEnv }, { formatJson, formatText }] = await Promise.all([
           import('../envdir/inspect.js'),
           import('../envdir/show.js'),
@@ -43,14 +42,3 @@ export const registerEnvdir: Registrar = (program, result, io) => {
       });
     });
 };
-
-// One line per failure, prefixed with the command as envdir does ("envdir: fatal: ..."), and its exit code.
-async function reporting(name: string, io: CliIo, work: () => Promise<number>): Promise<number> {
-  try {
-    return await work();
-  } catch (err) {
-    if (!(err instanceof SvrunError)) throw err;
-    io.stderr(`svrun ${name}: fatal: ${err.message}\n`);
-    return err.exitCode;
-  }
-}

@@ -1,6 +1,6 @@
 // `svrun log [-t|-tt|-ttt] [-v] [-r c] [-R xyz] [-l len] [-b buflen] DIR…`: an svlogd work-alike.
-import { SvrunError } from '../errors.js';
 import type { Registrar } from './commands.js';
+import { reporting } from './report.js';
 
 const more = (_: unknown, n: number) => n + 1;
 
@@ -18,18 +18,14 @@ export const registerLog: Registrar = (program, result, io) => {
     .option('-b <buflen>', 'write a line without newline in pieces past buflen bytes (default 1024; must exceed -l)')
     .action(async (dirs: string[], o: { timestamp: number; verbose: number; r?: string; R?: string; l?: string; b?: string }) => {
       const warn = (m: string) => io.stderr(`svrun log: ${m}\n`);
-      try {
+      result.code = await reporting('svrun log', io, async () => {
         const [{ parseLogArgs }, { runLog }] = await Promise.all([import('../log/args.js'), import('../log/run.js')]);
         const { verbose, ...opts } = parseLogArgs({
           timestamp: o.timestamp, verbose: o.verbose, replaceChar: o.r, replaceSet: o.R, lineMax: o.l, bufLen: o.b,
         });
-        result.code = await runLog(dirs, { ...opts, ...(verbose ? { info: (m: string) => warn(`info: ${m}`) } : {}) }, {
+        return runLog(dirs, { ...opts, ...(verbose ? { info: (m: string) => warn(`info: ${m}`) } : {}) }, {
           stdin: process.stdin, signals: process, warn,
         });
-      } catch (err) {
-        if (!(err instanceof SvrunError)) throw err;
-        io.stderr(`svrun log: fatal: ${err.message}\n`);
-        result.code = err.exitCode;
-      }
+      });
     });
 };

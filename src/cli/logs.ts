@@ -2,6 +2,7 @@
 // log files of services, merged in time order.
 import { SvrunError } from '../errors.js';
 import type { Registrar } from './commands.js';
+import { reporting } from './report.js';
 import { wantColor } from './color.js';
 
 /** Registers `logs`. */
@@ -16,7 +17,7 @@ export const registerLogs: Registrar = (program, result, io) => {
     .option('--json', 'one JSON object per line: {time, service, stream, line}')
     .option('-d, --dir <dir>', 'the services dir (default $SVDIR, else ./services)')
     .action(async (names: string[], o: { follow?: boolean; lines?: string; since?: string; json?: boolean; dir?: string }) => {
-      try {
+      result.code = await reporting('svrun logs', io, async () => {
         const [{ logSources }, { runLogs }, { parseSince }] = await Promise.all([
           import('../logs/where.js'), import('../logs/run.js'), import('../logs/merge.js'),
         ]);
@@ -26,15 +27,11 @@ export const registerLogs: Registrar = (program, result, io) => {
           throw new SvrunError('USAGE', `--since wants a time such as 2026-11-28T10:00:00 or 10m, got "${o.since}"`);
         }
         const sources = logSources(names, o.dir ?? process.env.SVDIR ?? 'services');
-        result.code = await runLogs(sources, {
+        return runLogs(sources, {
           follow: o.follow ?? false, lines: o.lines === undefined ? null : Number(o.lines), since, json: o.json ?? false,
           color: !o.json && wantColor(process.stdout),
         }, { out: process.stdout, signals: process });
-      } catch (err) {
-        if (!(err instanceof SvrunError)) throw err;
-        io.stderr(`svrun logs: fatal: ${err.message}\n`);
-        result.code = err.exitCode;
-      }
+      });
     });
 };
 

@@ -1,8 +1,9 @@
 // The CLI: commander program setup. Each command lives in its own module under src/cli/
 // and is loaded lazily, so `svrun status` does not pay for what `svrun up` needs.
-import { SvrunError, exitCodeOf } from '../errors.js';
+import { exitCodeOf } from '../errors.js';
 import { VERSION } from '../version.js';
 import { plainStatus } from './fast-status.js';
+import { reporting } from './report.js';
 
 /** Runs the CLI with argv (as process.argv) and resolves to the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
@@ -41,15 +42,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   });
 }
 
-// The one place a thrown error becomes a line on stderr and an exit code.
+// The outermost net: svrun's errors as reporting() prints them, anything else as a bug (101).
 async function reportErrors(io: CliIo, work: () => Promise<number>): Promise<number> {
   try {
-    return await work();
+    return await reporting('svrun', io, work);
   } catch (err) {
-    if (err instanceof SvrunError) {
-      io.stderr(`svrun: fatal: ${err.message}\n`);
-      return err.exitCode;
-    }
     io.stderr(`svrun: fatal: internal error: ${(err as Error)?.message ?? String(err)}\n`);
     return exitCodeOf(err);
   }

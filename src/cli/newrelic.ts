@@ -1,8 +1,7 @@
 // `svrun newrelic run-program|config|validate`: the New Relic Node agent for one program, and
 // checks of a service's agent settings (Python's newrelic-admin, for Node).
-import { SvrunError } from '../errors.js';
 import type { Registrar } from './commands.js';
-import type { CliIo } from './main.js';
+import { reporting } from './report.js';
 
 /** Registers `newrelic` and its subcommands. */
 export const registerNewrelic: Registrar = (program, result, io) => {
@@ -17,7 +16,7 @@ export const registerNewrelic: Registrar = (program, result, io) => {
     .passThroughOptions()
     .allowUnknownOption()
     .action(async (prog: string, args: string[]) => {
-      result.code = await reporting(io, async () => {
+      result.code = await reporting('svrun newrelic', io, async () => {
         const { runProgram } = await import('../wrap/newrelic/run.js');
         return runProgram(prog, args, process.env, warn);
       });
@@ -26,7 +25,7 @@ export const registerNewrelic: Registrar = (program, result, io) => {
     .description('print the NEW_RELIC_* settings the agent of SERVICE_DIR (default: this env and dir) gets; secrets masked')
     .argument('[service-dir]', 'a service dir: its env/ and .env files are read')
     .action(async (dir: string | undefined) => {
-      result.code = await reporting(io, async () => {
+      result.code = await reporting('svrun newrelic', io, async () => {
         const { showConfig } = await import('../wrap/newrelic/run.js');
         return showConfig(dir, process.env, io.stdout, warn);
       });
@@ -35,19 +34,9 @@ export const registerNewrelic: Registrar = (program, result, io) => {
     .description('check the settings, then reach the collector: proxy, CONNECT, TLS handshake; name the hop that fails')
     .argument('[service-dir]', 'a service dir: its env/ and .env files are read')
     .action(async (dir: string | undefined) => {
-      result.code = await reporting(io, async () => {
+      result.code = await reporting('svrun newrelic', io, async () => {
         const { validate } = await import('../wrap/newrelic/validate.js');
         return validate(dir, process.env, io.stdout, warn);
       });
     });
 };
-
-async function reporting(io: CliIo, work: () => Promise<number>): Promise<number> {
-  try {
-    return await work();
-  } catch (err) {
-    if (!(err instanceof SvrunError)) throw err;
-    io.stderr(`svrun newrelic: ${err.code === 'SYSTEM' ? 'fatal' : 'usage'}: ${err.message}\n`);
-    return err.exitCode;
-  }
-}

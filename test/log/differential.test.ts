@@ -144,7 +144,7 @@ describe('svrun log vs svlogd', () => {
     const dir = tempDir();
     const r = await svrun(['log', '-l', '100', '-b', '50', dir], { input: '' });
     expect(r.exitCode).toBe(100);
-    expect(r.stderr.trim()).toBe('svrun log: fatal: -b 50 must be greater than -l 100');
+    expect(r.stderr.trim()).toBe('svrun log: usage: -b 50 must be greater than -l 100');
     const s = await execa('/usr/bin/svlogd', ['-l', '100', '-b', '50', dir], { reject: false, input: '' });
     expect(s.exitCode).toBe(111);
   });

@@ -50,7 +50,7 @@ describe('svrun logs', () => {
     ] as const) {
       const bad = await svrun(['logs', '-d', dir, ...args]);
       expect(bad.exitCode).toBe(100);
-      expect(bad.stderr).toMatch(new RegExp(`^svrun logs: fatal: ${msg.source}$`));
+      expect(bad.stderr).toMatch(new RegExp(`^svrun logs: usage: ${msg.source}$`));
     }
   });
 

@@ -44,6 +44,6 @@ describe('svrun up --scale', () => {
   it('rejects a malformed --scale with one usage line', async () => {
     const r = await svrun(['up', servicesDir(service), '--scale', 'web']);
     expect(r.exitCode).toBe(100);
-    expect(r.stderr.trim()).toBe('svrun: fatal: --scale web: expected NAME=COUNT, e.g. --scale web=3');
+    expect(r.stderr.trim()).toBe('svrun: usage: --scale web: expected NAME=COUNT, e.g. --scale web=3');
   });
 });

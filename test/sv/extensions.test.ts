@@ -72,8 +72,8 @@ describe('svrun status extensions', () => {
 
   it('rejects a -w or SVWAIT that is not a number of seconds with one line and exit 100', async () => {
     const w = await svrun(['down', '-w', 'soon', 'x']);
-    expect([w.exitCode, w.stderr]).toEqual([100, 'svrun: fatal: -w: not a whole number of seconds: soon; give e.g. -w 10']);
+    expect([w.exitCode, w.stderr]).toEqual([100, 'svrun: usage: -w: not a whole number of seconds: soon; give e.g. -w 10']);
     const env = await svrun(['down', 'x'], { env: { SVWAIT: '7s' } });
-    expect([env.exitCode, env.stderr]).toEqual([100, 'svrun: fatal: SVWAIT: not a whole number of seconds: 7s; give e.g. SVWAIT=10']);
+    expect([env.exitCode, env.stderr]).toEqual([100, 'svrun: usage: SVWAIT: not a whole number of seconds: 7s; give e.g. SVWAIT=10']);
   });
 });
