@@ -55,7 +55,8 @@ describe.skipIf(!canUnshare)('svrun up as PID 1', () => {
   it('reaps the orphans of its services, passes TERM on to svrun and exits with its status', async () => {
     const { dir, started } = servicesWithOrphan();
     const { ns, init } = await asPid1([LAUNCHER, 'up', dir]);
-    expect(readFileSync(`/proc/${init}/comm`, 'latin1').trim()).toBe('perl');
+    // unshare's child becomes sh (the launcher), then perl: wait for the exec, not a moment
+    await pollUntil(() => readFileSync(`/proc/${init}/comm`, 'latin1').trim() === 'perl', 10_000, 'the launcher to exec perl');
     await pollUntil(() => existsSync(started), 15_000, 'the service to start');
     // the orphan was re-parented before `started` was written; it ends and is reaped
     await pollUntil(() => childrenOf(init).every((c) => c.comm === 'node'), 10_000, 'no orphan, live or zombie, left under PID 1');
