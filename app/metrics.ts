@@ -54,7 +54,22 @@ function withLabel(key: string, k: string, v: string): string {
   return key.includes('{') ? key.replace('}', `,${k}="${v}"}`) : `${key}{${k}="${v}"}`;
 }
 
+// performance.timeOrigin is read at process start apart from the monotonic clock and can be
+// milliseconds off under load, so web's and the worker's stamps would disagree. The monotonic
+// clock is anchored to the wall clock here instead, at the instant Date.now() turns to a new
+// millisecond (at most 1 ms of spinning, once per process): exact to a few microseconds.
+const EPOCH_AT_ZERO = (() => {
+  const start = Date.now();
+  let wall = start;
+  let mono = 0;
+  while (wall === start) {
+    mono = performance.now();
+    wall = Date.now();
+  }
+  return wall - mono;
+})();
+
 /** Wall-clock epoch milliseconds with sub-millisecond resolution (Date.now() has 1 ms), comparable across processes. */
 export function wallClockMs(): number {
-  return performance.timeOrigin + performance.now();
+  return EPOCH_AT_ZERO + performance.now();
 }

@@ -3,7 +3,7 @@
 //      (publisher confirms), timed inside web (Server-Timing) and as an HTTP round trip, beside
 //      the HTTP floor (/healthz);
 //  (b) enqueue-to-start: web's timestamp at publish (202 body) to the worker's at start (task record),
-//      both performance.timeOrigin + performance.now(), so sub-millisecond;
+//      both performance.now() anchored to the wall clock (app/metrics.ts), so sub-millisecond;
 //  (c) the expensive report page on 3 web instances per cache (none, locmem, memcached on two
 //      servers) behind a round-robin client, from a cold cache: hit rate, p50, mean.
 // Writes bench/results-app.md and bench/results-app.svg.
@@ -211,7 +211,7 @@ async function main() {
       '"in web" is the Server-Timing the route sets around submit(): store insert + publish (applyAsync; for RabbitMQ until the publisher confirm arrives) or the whole inline run (apply). It is what Celery\'s apply_async/apply calls cost their caller, the issue\'s reference.',
       'persistent=0 (in BROKER_URL) publishes transient messages to the same durable queue, still confirmed: RabbitMQ confirms once the queue holds the message, not after its fsync; a broker restart loses queued messages.',
       'Round trips use one keep-alive connection per web instance (node:http); "HTTP floor" is GET /healthz on the same instance in the same rounds.',
-      'enqueue-to-start: web stamps performance.timeOrigin + performance.now() just before publish (returned in the 202 body); the worker\'s store.begin stamps the same clock (the task\'s startedAt). The worker is idle at each enqueue (the client waits for "task done").',
+      'enqueue-to-start: web stamps performance.now(), anchored to the wall clock, just before publish (returned in the 202 body); the worker\'s store.begin stamps the same clock (the task\'s startedAt). The worker is idle at each enqueue (the client waits for "task done").',
       `Page: REPORT_ROWS=${process.env.REPORT_ROWS || 'default (1.5 M)'}; ${PAGE_REPS} repetitions of ${PAGE_ROUNDS} requests per cache, round-robin over its 3 instances, each repetition from a cold start (memcached key deleted, all 9 instances restarted). Per-process caches miss once per instance, the shared one once in all. Page p50 inside web during the cold part: ${pages.map((p) => `${p.cache} ${ms(p.serverP50)} ms`).join(', ')}. Then ${WARM_ROUNDS} rounds per repetition over the two cached groups alone (warm instances): the "warm hits" columns.`,
     ],
   });
