@@ -11,7 +11,8 @@ describe('bundled stack with embedded defaults', () => {
     expect(queued.status).toBe(202);
     const done = await waitTask(s, queued.body.id, (t) => t.state === 'done');
     expect(done).toMatchObject({ kind: 'noop', result: { ok: true }, attempts: 1, completions: 1 });
-    // sub-millisecond wall-clock stamps from two processes: web's at publish, the worker's at start
+    // sub-millisecond wall-clock stamps from two processes (web's at publish, the worker's at
+    // start), each within the millisecond Date.now() gives, so in order like Date.now() itself
     expect(queued.body.enqueuedAt).toBeGreaterThanOrEqual(done.createdAt);
     expect(done.startedAt).toBeGreaterThanOrEqual(Math.floor(queued.body.enqueuedAt));
     expect(done.startedAt).toBeLessThanOrEqual(done.updatedAt + 1);
