@@ -15,3 +15,9 @@ export function openSqlite(path: string, schema: string): Database.Database {
   db.exec(schema);
   return db;
 }
+
+/** Adds column (with its type) to table when a file from an older version lacks it. */
+export function addMissingColumn(db: Database.Database, table: string, column: string, type: string): void {
+  const cols = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
+  if (!cols.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+}

@@ -2,7 +2,7 @@
 // Wake-up is prompt: each commit appends to the -wal file and the worker watches the
 // directory (inotify), so a job starts within a millisecond or so instead of a poll period.
 import type Database from 'better-sqlite3';
-import { openSqlite } from '../sqlite.js';
+import { addMissingColumn, openSqlite } from '../sqlite.js';
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { ownerAlive, ownerOf } from './owner.js';
@@ -33,8 +33,7 @@ export class SqliteBroker implements Broker {
 
   constructor(readonly path: string) {
     this.db = openSqlite(path, SCHEMA);
-    const cols = this.db.prepare('SELECT name FROM pragma_table_info(\'jobs\')').pluck().all() as string[];
-    if (!cols.includes('trace')) this.db.exec('ALTER TABLE jobs ADD COLUMN trace TEXT'); // a queue from before trace
+    addMissingColumn(this.db, 'jobs', 'trace', 'TEXT');
     const p = (sql: string) => this.db.prepare(sql);
     this.sql = {
       publish: p('INSERT INTO jobs (task_id, kind, available_at, trace) VALUES (?, ?, ?, ?)'),

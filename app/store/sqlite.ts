@@ -1,6 +1,6 @@
 // Task state in an SQLite file (WAL: web reads while the worker writes).
 import type Database from 'better-sqlite3';
-import { openSqlite } from '../sqlite.js';
+import { addMissingColumn, openSqlite } from '../sqlite.js';
 import { wallClockMs } from '../metrics.js';
 import { fromRow, type TaskRecord, type TaskRow, type TaskStore } from './store.js';
 
@@ -19,8 +19,7 @@ export class SqliteStore implements TaskStore {
 
   constructor(readonly path: string) {
     this.db = openSqlite(path, SCHEMA);
-    const cols = this.db.prepare('SELECT name FROM pragma_table_info(\'tasks\')').pluck().all() as string[];
-    if (!cols.includes('started_at')) this.db.exec('ALTER TABLE tasks ADD COLUMN started_at REAL'); // a db from before started_at
+    addMissingColumn(this.db, 'tasks', 'started_at', 'REAL');
     const p = (s: string) => this.db.prepare(s);
     this.sql = {
       create: p('INSERT INTO tasks (id, kind, args, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),

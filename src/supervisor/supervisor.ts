@@ -250,7 +250,8 @@ export class Supervisor {
     watcher.on('raw', (_event, name, details) => {
       const at = (details as { watchedPath?: string } | undefined)?.watchedPath;
       if (!name || !at || !SETTING_FILES.has(name)) return;
-      if (relative(root, at).split(sep).length === 1 && relative(root, at) !== '') this.changedPath(join(at, name));
+      const rel = relative(root, at); // a service dir: one level below root
+      if (rel !== '' && rel !== '..' && !rel.includes(sep)) this.changedPath(join(at, name));
     });
     watcher.on('error', (err: unknown) => this.opts.log.warn({ event: 'watch-error' }, `watching ${root}: ${(err as Error).message}`));
     this.watcher = watcher;

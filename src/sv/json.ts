@@ -25,7 +25,7 @@ export function listServices(dir: string, cwd: string): { name: string; dir: str
 function instances(name: string, dir: string): { name: string; dir: string }[] {
   let entries: string[];
   try {
-    if (!statSync(join(dir, 'instances'), { throwIfNoEntry: false })) return [];
+    if (!isDir(join(dir, 'instances'))) return [];
     entries = readdirSync(join(dir, 'instances'));
   } catch {
     return [];
