@@ -23,9 +23,17 @@ async function setup() {
   const logger = () => start('sh', ['-c', `exec "${process.execPath}" "${SVRUN}" log -tt "${dir}" < "${fifo}"`]);
   const bytes = () => readdirSync(dir).filter((n) => n === 'current' || n.startsWith('@'))
     .reduce((sum, n) => sum + readFileSync(join(dir, n)).length, 0);
+  // A SIGKILL can cut a line twice over: the next logger starts with its tail (no `l`), and a
+  // kill in the middle of write(2) leaves a short write, the head of a line without its newline
+  // at the end of the killed logger's file (svlogd's too). NaN marks both.
   const lines = () => readdirSync(dir).filter((n) => n.startsWith('@')).sort().concat('current')
-    .flatMap((n) => readFileSync(join(dir, n), 'latin1').split('\n').filter(Boolean))
-    // a SIGKILL can cut a line: the next logger starts with its tail (no `l`); NaN marks it
+    .flatMap((n) => {
+      const text = readFileSync(join(dir, n), 'latin1');
+      const ls = text.split('\n');
+      const cut = ls.pop(); // '' when the file ends with a newline
+      return cut ? [...ls, '(cut)'] : ls;
+    })
+    .filter(Boolean)
     .map((l) => (/^l\d+$/.test(l.slice(26)) ? Number(l.slice(27)) : NaN));
   // Closing our end before a new logger has opened the FIFO would leave its open() blocked.
   const closeWhenOpened = async (log: Running) => {
@@ -92,7 +100,7 @@ describe('svrun log loses nothing', () => {
     expect((await log.stop('SIGCONT')).exitCode).toBe(0);
     const all = s.lines();
     const got = all.filter((n) => !Number.isNaN(n));
-    expect(all.length - got.length).toBeLessThanOrEqual(2);
+    expect(all.length - got.length).toBeLessThanOrEqual(4); // at most a head and a tail per kill
     // in order, no duplicates
     expect(got.every((n, i) => i === 0 || n > got[i - 1]!)).toBe(true);
     expect(got.at(-1)).toBe(N);
