@@ -21,8 +21,9 @@ function colourEnv(env: Record<string, string>) {
 }
 
 // `svrun up DIR ARGS` on a pseudo-terminal; TERM to script ends the session (svrun gets HUP).
+// `exec`, so no $SHELL stays in the terminal's foreground group beside svrun.
 function onTerminal(dir: string, args: string[] = [], env: Record<string, string> = {}) {
-  const cmd = [process.execPath, SVRUN, 'up', dir, ...args].map((w) => `'${w}'`).join(' ');
+  const cmd = 'exec ' + [process.execPath, SVRUN, 'up', dir, ...args].map((w) => `'${w}'`).join(' ');
   return start('script', ['-qfec', cmd, '/dev/null'], colourEnv(env));
 }
 

@@ -80,7 +80,9 @@ describe('execCommand', () => {
       ].join('\n')),
     });
     // script(1) gives svrun a pseudo-terminal whose foreground group holds svrun and prog.
-    const tty = start('script', ['-qefc', `${process.execPath} ${SVRUN} chpst ${dir}/trapper`, '/dev/null']);
+    // `exec`: script runs the line with $SHELL -c, and a shell left waiting in that group
+    // (dash, when SHELL is unset) would die of the QUIT itself.
+    const tty = start('script', ['-qefc', `exec ${process.execPath} ${SVRUN} chpst ${dir}/trapper`, '/dev/null']);
     await tty.waitFor('ready');
     tty.proc.stdin?.write('\x03');
     await tty.waitFor('got INT 1');
