@@ -23,7 +23,7 @@ const PAGE_REPS = Number(process.env.PAGE_REPS) || 3;
 const WARM_ROUNDS = Number(process.env.WARM_ROUNDS) || 150; // cached-page requests per cache and repetition after the cold part
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const QUEUE = `svrun.bench.${process.pid}`;
-const BROKERS = ['sqlite', 'amqp', 'amqpTransient'];
+const BROKERS = ['sqlite', 'amqp', 'amqpConfirm', 'amqpTransient'];
 const CACHES = [
   { cache: 'none', label: 'uncached (none://)' },
   { cache: 'locmem', label: 'locmem (per process)' },
@@ -58,13 +58,13 @@ const shuffle = (xs) => { for (let i = xs.length - 1; i > 0; i--) { const j = Ma
 async function main() {
   const load0 = loadavg();
   const mc = [await startMemcached(), await startMemcached()];
-  const ports = { sqlite: await freePort(), amqp: await freePort(), amqpTransient: await freePort() };
+  const ports = { sqlite: await freePort(), amqp: await freePort(), amqpConfirm: await freePort(), amqpTransient: await freePort() };
   const pagePorts = Object.fromEntries(CACHES.map((c) => [c.cache, []]));
   for (const c of CACHES) for (let i = 0; i < 3; i++) pagePorts[c.cache].push(await freePort());
   const cacheUrl = { none: 'none://', locmem: 'locmem://', memcached: `memcached://${mc.map((p) => `127.0.0.1:${p}`).join(',')}` };
 
   const services = [];
-  const brokerUrl = { sqlite: 'sqlite://', amqp: `${AMQP_URL}/?queue=${QUEUE}`, amqpTransient: `${AMQP_URL}/?queue=${QUEUE}.t&persistent=0` };
+  const brokerUrl = { sqlite: 'sqlite://', amqp: `${AMQP_URL}/?queue=${QUEUE}`, amqpConfirm: `${AMQP_URL}/?queue=${QUEUE}.c&outbox=0`, amqpTransient: `${AMQP_URL}/?queue=${QUEUE}.t&persistent=0` };
   for (const b of BROKERS) {
     const env = { BROKER_URL: brokerUrl[b], DATABASE_URL: 'sqlite://', CACHE_URL: 'locmem://' };
     services.push({ name: `tasks-${b}-web`, svc: 'web', env: { ...env, PORT: ports[b], DATA_DIR: `{root}/var-${b}` } });
@@ -168,7 +168,7 @@ async function main() {
 
   // ---- output ----
   const s = (key) => summarize(res[key]);
-  const name = { sqlite: 'embedded SQLite queue', amqp: 'RabbitMQ, confirms, persistent', amqpTransient: 'RabbitMQ, confirms, persistent=0' };
+  const name = { sqlite: 'embedded SQLite queue', amqp: 'RabbitMQ, confirms, persistent, outbox', amqpConfirm: 'RabbitMQ, confirms, persistent, outbox=0', amqpTransient: 'RabbitMQ, confirms, persistent=0, outbox' };
   const st = {};
   for (const b of brokers) {
     // apply − floor per repetition, so both come from the same stretch of time
@@ -208,7 +208,7 @@ async function main() {
     rows,
     pages,
     notes: [
-      '"in web" is the Server-Timing the route sets around submit(): store insert + publish (applyAsync; for RabbitMQ until the publisher confirm arrives) or the whole inline run (apply). It is what Celery\'s apply_async/apply calls cost their caller, the issue\'s reference.',
+      '"in web" is the Server-Timing the route sets around submit(): store insert + publish (applyAsync) or the whole inline run (apply). It is what Celery\'s apply_async/apply calls cost their caller, the issue\'s reference. On RabbitMQ with the outbox (the default) publish ends when the message is on the wire: the task record stays marked until the publisher confirm arrives and is published again at the next connect if it never does (README, "The bundled stack"); with outbox=0 in BROKER_URL it ends when the confirm arrives.',
       'persistent=0 (in BROKER_URL) publishes transient messages to the same durable queue, still confirmed: RabbitMQ confirms once the queue holds the message, not after its fsync; a broker restart loses queued messages.',
       'Round trips use one keep-alive connection per web instance (node:http); "HTTP floor" is GET /healthz on the same instance in the same rounds.',
       'enqueue-to-start: web stamps performance.now(), anchored to the wall clock and kept within the millisecond Date.now() gives (the wall clock of this VM moves against the monotonic one by up to ~1 ms), just before publish (returned in the 202 body); the worker\'s store.begin stamps the same clock (the task\'s startedAt). The worker is idle at each enqueue (the client waits for "task done").',
@@ -221,8 +221,9 @@ async function main() {
   const bars = [
     bar(g1, 'issue: Celery apply_async', 14.5, 'ref'),
     bar(g1, 'target, RabbitMQ', 1, 'target'),
-    bar(g1, 'ours, RabbitMQ persistent', st.amqp.asyncIn.p50, 'ours'),
-    bar(g1, 'ours, RabbitMQ persistent=0', st.amqpTransient.asyncIn.p50, 'ours'),
+    bar(g1, 'ours, RabbitMQ persistent, outbox', st.amqp.asyncIn.p50, 'ours'),
+    bar(g1, 'ours, RabbitMQ persistent, outbox=0', st.amqpConfirm.asyncIn.p50, 'ours'),
+    bar(g1, 'ours, RabbitMQ persistent=0, outbox', st.amqpTransient.asyncIn.p50, 'ours'),
     bar(g1, 'target, embedded', 0.5, 'target'),
     bar(g1, 'ours, embedded SQLite', st.sqlite.asyncIn.p50, 'ours'),
     bar(g2, 'issue: Celery apply', 3.5, 'ref'),
@@ -247,7 +248,7 @@ async function dropQueues() {
   const conn = await amqp.connect(AMQP_URL).catch(() => undefined);
   if (!conn) return;
   const ch = await conn.createChannel();
-  for (const base of [QUEUE, `${QUEUE}.t`]) for (const q of [base, `${base}.retry`, `${base}.dead`]) await ch.deleteQueue(q).catch(() => undefined);
+  for (const base of [QUEUE, `${QUEUE}.c`, `${QUEUE}.t`]) for (const q of [base, `${base}.retry`, `${base}.dead`]) await ch.deleteQueue(q).catch(() => undefined);
   await conn.close();
 }
 

@@ -6,16 +6,20 @@ import { maskUrl } from '../config.js';
 import { BrokerUnavailable, type Broker, type Delivery, type Job } from './queue.js';
 
 /**
- * amqp://user:pass@host:port/vhost?queue=NAME&persistent=0; the queue name defaults to svrun.tasks.
+ * amqp://user:pass@host:port/vhost?queue=NAME&persistent=0&outbox=0; the queue name defaults to svrun.tasks.
  * Messages are persistent unless persistent=0: then the confirm comes once the queue holds the message
  * in memory (about 0.1 ms) instead of after RabbitMQ's fsync (about 0.4 ms on a v2 queue), and a broker
  * restart loses queued messages; the task record stays queued and can be submitted again.
+ * outbox (default 1) is read by the web service: see outbox.ts.
  */
 export class AmqpBroker implements Broker {
   readonly kind = 'amqp';
   private readonly url: string;
   private readonly queue: string;
   private readonly persistent: boolean;
+  /** Answer applyAsync before the confirm (outbox.ts); outbox=0 waits for it. */
+  readonly outbox: boolean;
+  private connected: (() => void) | undefined;
   private conn: amqp.ChannelModel | undefined;
   private ch: amqp.ConfirmChannel | undefined;
   private connecting: Promise<void> | undefined;
@@ -31,16 +35,25 @@ export class AmqpBroker implements Broker {
     const u = new URL(url);
     this.queue = u.searchParams.get('queue') ?? 'svrun.tasks';
     u.searchParams.delete('queue');
-    const p = u.searchParams.get('persistent') ?? '1';
-    if (!/^(0|1|true|false)$/.test(p)) throw new Error(`BROKER_URL: persistent: want 0 or 1, got ${JSON.stringify(p)}`);
-    this.persistent = p === '1' || p === 'true';
-    u.searchParams.delete('persistent');
+    this.persistent = flag(u, 'persistent');
+    this.outbox = flag(u, 'outbox');
     this.url = u.toString();
     this.connect();
   }
 
   async publish(job: Job): Promise<void> {
     await this.send(this.queue, job, 1);
+  }
+
+  /** Resolves once a channel is open (waiting a little for a connect in progress); BrokerUnavailable otherwise. */
+  async ready(): Promise<void> {
+    await this.channel();
+  }
+
+  /** Calls fn after every (re)connect, and now when connected. */
+  whenConnected(fn: () => void): void {
+    this.connected = fn;
+    if (this.ch) fn();
   }
 
   async depth(): Promise<number> {
@@ -69,15 +82,20 @@ export class AmqpBroker implements Broker {
   }
 
   private async send(queue: string, job: Job, attempt: number, expirationMs?: number): Promise<void> {
-    // a connection attempt in progress (startup, reconnect) is worth a short wait, not a 503
-    if (!this.ch && this.connecting) await Promise.race([this.connecting, new Promise((r) => setTimeout(r, 1000).unref())]);
-    const ch = this.ch;
-    if (!ch) throw new BrokerUnavailable(`broker unavailable (BROKER_URL ${maskUrl(this.url)})`);
+    // with a channel open, the message goes out in this turn of the event loop (the outbox relies on it)
+    const ch = this.ch ?? await this.channel();
     const opts: amqp.Options.Publish = { persistent: this.persistent, contentType: 'application/json', headers: { 'x-attempt': attempt } };
     if (expirationMs !== undefined) opts.expiration = String(expirationMs);
     await new Promise<void>((resolve, reject) => {
       ch.sendToQueue(queue, Buffer.from(JSON.stringify(job)), opts, (err) => (err ? reject(new BrokerUnavailable(String(err))) : resolve()));
     });
+  }
+
+  private async channel(): Promise<amqp.ConfirmChannel> {
+    // a connection attempt in progress (startup, reconnect) is worth a short wait, not a 503
+    if (!this.ch && this.connecting) await Promise.race([this.connecting, new Promise((r) => setTimeout(r, 1000).unref())]);
+    if (!this.ch) throw new BrokerUnavailable(`broker unavailable (BROKER_URL ${maskUrl(this.url)})`);
+    return this.ch;
   }
 
   private connect(): void {
@@ -117,6 +135,7 @@ export class AmqpBroker implements Broker {
     this.log.info({ backend: 'amqp' }, `broker connected at ${maskUrl(this.url)}`);
     this.warned = false;
     if (this.handler) await this.subscribe(ch);
+    this.connected?.();
   }
 
   // A durable classic queue in RabbitMQ's v2 storage (3.10+, the only one from 4.0): it confirms
@@ -177,6 +196,14 @@ export class AmqpBroker implements Broker {
     }, { noAck: false });
     this.consumerTag = r.consumerTag;
   }
+}
+
+// A 0/1 switch in the URL's query, removed from it; default on.
+function flag(u: URL, name: string): boolean {
+  const v = u.searchParams.get(name) ?? '1';
+  if (!/^(0|1|true|false)$/.test(v)) throw new Error(`BROKER_URL: ${name}: want 0 or 1, got ${JSON.stringify(v)}`);
+  u.searchParams.delete(name);
+  return v === '1' || v === 'true';
 }
 
 async function confirmChannel(conn: amqp.ChannelModel): Promise<amqp.ConfirmChannel> {

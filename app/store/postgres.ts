@@ -43,8 +43,11 @@ export class PostgresStore implements TaskStore {
     await this.pool.query(`CREATE TABLE IF NOT EXISTS ${this.t} (
       id TEXT PRIMARY KEY, kind TEXT NOT NULL, args TEXT NOT NULL, state TEXT NOT NULL,
       progress REAL NOT NULL DEFAULT 0, result TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0,
-      completions INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, started_at DOUBLE PRECISION)`);
-    await this.pool.query(`ALTER TABLE ${this.t} ADD COLUMN IF NOT EXISTS started_at DOUBLE PRECISION`); // a table from before started_at
+      completions INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, started_at DOUBLE PRECISION,
+      outbox BOOLEAN NOT NULL DEFAULT false)`);
+    // a table from before started_at, or before the outbox
+    await this.pool.query(`ALTER TABLE ${this.t} ADD COLUMN IF NOT EXISTS started_at DOUBLE PRECISION, ADD COLUMN IF NOT EXISTS outbox BOOLEAN NOT NULL DEFAULT false`);
+    await this.pool.query(`CREATE INDEX IF NOT EXISTS tasks_outbox ON ${this.t} (created_at) WHERE outbox`);
   }
 
   private outage(err: unknown): void {
@@ -53,10 +56,19 @@ export class PostgresStore implements TaskStore {
     this.log.error({ backend: 'postgres', setting: 'DATABASE_URL' }, `database unavailable: ${(err as Error).message}`);
   }
 
-  async create(t: { id: string; kind: string; args: Record<string, unknown>; state?: string }): Promise<void> {
+  async create(t: { id: string; kind: string; args: Record<string, unknown>; state?: string; outbox?: boolean }): Promise<void> {
     const now = Date.now();
-    await this.q(`INSERT INTO ${this.t} (id, kind, args, state, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`,
-      [t.id, t.kind, JSON.stringify(t.args), t.state ?? 'queued', now]);
+    await this.q(`INSERT INTO ${this.t} (id, kind, args, state, created_at, updated_at, outbox) VALUES ($1, $2, $3, $4, $5, $5, $6)`,
+      [t.id, t.kind, JSON.stringify(t.args), t.state ?? 'queued', now, t.outbox ?? false]);
+  }
+
+  async published(id: string): Promise<void> {
+    await this.q(`UPDATE ${this.t} SET outbox = false WHERE id = $1`, [id]);
+  }
+
+  async unpublished(limit: number): Promise<{ id: string; kind: string }[]> {
+    const r = await this.q(`SELECT id, kind FROM ${this.t} WHERE outbox AND state = 'queued' ORDER BY created_at LIMIT $1`, [limit]);
+    return r.rows as { id: string; kind: string }[];
   }
 
   async record(t: TaskRecord): Promise<void> {

@@ -7,22 +7,27 @@ import { fromRow, type TaskRecord, type TaskRow, type TaskStore } from './store.
 const SCHEMA = `CREATE TABLE IF NOT EXISTS tasks (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, args TEXT NOT NULL, state TEXT NOT NULL,
   progress REAL NOT NULL DEFAULT 0, result TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0,
-  completions INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, started_at REAL);
+  completions INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, started_at REAL,
+  outbox INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS tasks_created ON tasks (created_at);`;
+// after addMissingColumn: a file from before the outbox gets the column first
+const OUTBOX_INDEX = 'CREATE INDEX IF NOT EXISTS tasks_outbox ON tasks (created_at) WHERE outbox = 1';
 
 /** Opens (creating) the db file; synchronous under the hood, it is fast enough to be inline. */
 export class SqliteStore implements TaskStore {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   // prepared once: preparing costs about as much as running these one-row statements
-  private readonly sql: Record<'create' | 'record' | 'get' | 'list' | 'begin' | 'progress' | 'finish' | 'fail', Database.Statement>;
+  private readonly sql: Record<'create' | 'record' | 'get' | 'list' | 'begin' | 'progress' | 'finish' | 'fail' | 'published' | 'unpublished', Database.Statement>;
 
   constructor(readonly path: string) {
     this.db = openSqlite(path, SCHEMA);
     addMissingColumn(this.db, 'tasks', 'started_at', 'REAL');
+    addMissingColumn(this.db, 'tasks', 'outbox', 'INTEGER NOT NULL DEFAULT 0');
+    this.db.exec(OUTBOX_INDEX);
     const p = (s: string) => this.db.prepare(s);
     this.sql = {
-      create: p('INSERT INTO tasks (id, kind, args, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      create: p('INSERT INTO tasks (id, kind, args, state, created_at, updated_at, outbox) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       record: p('INSERT INTO tasks (id, kind, args, state, progress, result, error, attempts, completions, created_at, updated_at, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       get: p('SELECT * FROM tasks WHERE id = ?'),
       list: p('SELECT * FROM tasks ORDER BY created_at DESC, rowid DESC LIMIT ?'),
@@ -31,12 +36,22 @@ export class SqliteStore implements TaskStore {
       progress: p('UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ?'),
       finish: p("UPDATE tasks SET state = 'done', progress = 100, result = ?, error = NULL, completions = completions + 1, updated_at = ? WHERE id = ? AND state != 'done'"),
       fail: p("UPDATE tasks SET state = ?, error = ?, updated_at = ? WHERE id = ? AND state != 'done'"),
+      published: p('UPDATE tasks SET outbox = 0 WHERE id = ?'),
+      unpublished: p("SELECT id, kind FROM tasks WHERE outbox = 1 AND state = 'queued' ORDER BY created_at LIMIT ?"),
     };
   }
 
-  async create(t: { id: string; kind: string; args: Record<string, unknown>; state?: string }): Promise<void> {
+  async create(t: { id: string; kind: string; args: Record<string, unknown>; state?: string; outbox?: boolean }): Promise<void> {
     const now = Date.now();
-    this.sql.create.run(t.id, t.kind, JSON.stringify(t.args), t.state ?? 'queued', now, now);
+    this.sql.create.run(t.id, t.kind, JSON.stringify(t.args), t.state ?? 'queued', now, now, t.outbox ? 1 : 0);
+  }
+
+  async published(id: string): Promise<void> {
+    this.sql.published.run(id);
+  }
+
+  async unpublished(limit: number): Promise<{ id: string; kind: string }[]> {
+    return this.sql.unpublished.all(limit) as { id: string; kind: string }[];
   }
 
   async record(t: TaskRecord): Promise<void> {

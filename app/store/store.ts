@@ -24,7 +24,12 @@ export interface TaskRecord {
 /** Storage for task records. */
 export interface TaskStore {
   readonly kind: string;
-  create(t: { id: string; kind: string; args: Record<string, unknown>; state?: TaskState }): Promise<void>;
+  /** outbox: the task goes to RabbitMQ after the answer (see queue/outbox.ts) and is marked until its confirm. */
+  create(t: { id: string; kind: string; args: Record<string, unknown>; state?: TaskState; outbox?: boolean }): Promise<void>;
+  /** Clears the outbox mark once the broker has confirmed the task. */
+  published(id: string): Promise<void>;
+  /** Queued tasks still marked, oldest first: their confirm never came. */
+  unpublished(limit: number): Promise<{ id: string; kind: string }[]>;
   /** Stores a finished task in one write (apply: the task ran in the request). */
   record(t: TaskRecord): Promise<void>;
   get(id: string): Promise<TaskRecord | undefined>;

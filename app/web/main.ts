@@ -3,13 +3,17 @@ import { readConfig } from '../config.js';
 import { makeLogger } from '../log.js';
 import { openCache } from '../cache/open.js';
 import { openBroker } from '../queue/open.js';
+import { openOutbox } from '../queue/outbox.js';
 import { openStore } from '../store/open.js';
 import { buildServer } from './server.js';
 
 const log = makeLogger('web');
 try {
   const cfg = readConfig();
-  const deps = { cache: openCache(cfg.cacheUrl, log), store: openStore(cfg.databaseUrl, cfg.dataDir, log), broker: openBroker(cfg.brokerUrl, cfg.dataDir, log), warn: (msg: string) => log.warn(msg) };
+  const warn = (msg: string) => log.warn(msg);
+  const store = openStore(cfg.databaseUrl, cfg.dataDir, log);
+  const broker = openBroker(cfg.brokerUrl, cfg.dataDir, log);
+  const deps = { cache: openCache(cfg.cacheUrl, log), store, broker, outbox: openOutbox(broker, store, warn), warn };
   const app = buildServer(cfg, deps, log);
   let stopping = false;
   const stop = (signal: string) => {
@@ -17,6 +21,7 @@ try {
     stopping = true;
     log.info({ signal }, 'stopping: closing the server');
     void app.close()
+      .then(() => deps.outbox?.drain(2000))
       .then(() => Promise.all([deps.broker.close(), deps.store.close(), deps.cache.close()]))
       .then(() => log.info('stopped'), (err: unknown) => log.error({ err }, 'unclean stop'))
       // open backend sockets (a reconnecting broker) must not keep a stopped server alive

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Cache } from '../cache/cache.js';
 import { traceHeaders } from '../apm.js';
 import { observe, wallClockMs } from '../metrics.js';
-import type { Broker } from '../queue/queue.js';
+import type { Outbox } from '../queue/outbox.js';
+import type { Broker, Job } from '../queue/queue.js';
 import type { TaskRecord, TaskStore } from '../store/store.js';
 import { KINDS } from '../tasks/kinds.js';
 
@@ -17,8 +18,9 @@ export class SubmitError extends Error {
   }
 }
 
-/** Backends a submission needs; warn reports what fails after the answer has gone out. */
-export interface Deps { store: TaskStore; broker: Broker; cache: Cache; warn?: (msg: string) => void }
+/** Backends a submission needs; warn reports what fails after the answer has gone out; with
+ * outbox, applyAsync answers before the broker's confirm (queue/outbox.ts). */
+export interface Deps { store: TaskStore; broker: Broker; cache: Cache; outbox?: Outbox | undefined; warn?: (msg: string) => void }
 
 /** What a submission returns: the record (apply), or the id and when it was handed to the broker (epoch ms, sub-ms). */
 export interface Submitted { id: string; task?: TaskRecord; enqueuedAt?: number }
@@ -41,11 +43,22 @@ export async function submit(deps: Deps, kind: string, args: Record<string, unkn
     observe('app_apply_seconds', { kind }, (performance.now() - t0) / 1000);
     return { id, task };
   }
+  const trace = traceHeaders();
+  const job: Job = { taskId: id, kind, ...(trace ? { trace } : {}) };
+  const outbox = deps.outbox;
+  if (outbox) {
+    // checked first: with the broker away the caller gets 503 at once, and no record is left behind
+    await unavailable('broker', () => outbox.ready());
+    await unavailable('task store', () => deps.store.create({ id, kind, args, outbox: true }));
+    const enqueuedAt = wallClockMs();
+    outbox.send(job);
+    observe('app_enqueue_seconds', { kind }, (performance.now() - t0) / 1000);
+    return { id, enqueuedAt };
+  }
   await unavailable('task store', () => deps.store.create({ id, kind, args }));
   const enqueuedAt = wallClockMs();
   try {
-    const trace = traceHeaders();
-    await deps.broker.publish({ taskId: id, kind, ...(trace ? { trace } : {}) });
+    await deps.broker.publish(job);
   } catch (err) {
     await deps.store.fail(id, 'broker unavailable', true).catch(() => undefined);
     throw new SubmitError(503, `broker unavailable: ${(err as Error).message}`);

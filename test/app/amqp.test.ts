@@ -94,6 +94,48 @@ describe('RabbitMQ broker', () => {
     for (const id of ids) expect(await waitTask(s, id, (t) => t.state === 'done', 20_000)).toMatchObject({ completions: 1 });
   });
 
+  it('answers applyAsync before the confirm, keeps a task the broker refused, and publishes it again at the reconnect', async () => {
+    const q = queue();
+    const conn = await amqp.connect(BASE);
+    onTestFinished(() => conn.close());
+    const ch = await conn.createChannel();
+    // a queue that takes nothing: RabbitMQ nacks every publish to it
+    await ch.assertQueue(q, { durable: true, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
+    const s = await startStack({ services: ['web'], env: { BROKER_URL: `${BASE}?queue=${q}` } });
+    await s.up.waitFor('broker connected');
+    const r = await api(s, '/api/tasks', { kind: 'noop' });
+    expect(r.status).toBe(202);
+    await s.up.waitFor(`broker did not confirm task ${r.body.id}`);
+    expect((await api(s, `/api/tasks/${r.body.id}`)).body).toMatchObject({ state: 'queued' });
+
+    await ch.deleteQueue(q); // web declares an ordinary one when it reconnects
+    expect(await closeConnections(q)).toBe(1);
+    await s.up.waitFor('published 1 task(s) again');
+    const msg = await pollUntil(async () => (await ch.get(q, { noAck: true })) || null, 5000, 'the task in the queue');
+    expect(JSON.parse(msg.content.toString())).toMatchObject({ taskId: r.body.id });
+  });
+
+  it('marks a confirmed task, so that a reconnect does not publish it again', async () => {
+    const q = queue();
+    const s = await startStack({ services: ['web'], env: { BROKER_URL: `${BASE}?queue=${q}` } });
+    await s.up.waitFor('broker connected');
+    const conn = await amqp.connect(BASE);
+    onTestFinished(() => conn.close());
+    const ch = await conn.createChannel();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await api(s, '/api/tasks', { kind: 'noop' })).body.id);
+    await pollUntil(async () => (await ch.checkQueue(q)).messageCount === 3 || null, 5000, '3 messages');
+    expect(await closeConnections(q)).toBe(1);
+    await pollUntil(() => (s.up.output().match(/broker connected/g) ?? []).length >= 2 || null, 15_000, 'web reconnected');
+    // a sweep at the connect sends before this task, on the same channel: its copies would be counted first
+    ids.push((await api(s, '/api/tasks', { kind: 'noop' })).body.id);
+    await pollUntil(async () => (await ch.checkQueue(q)).messageCount >= 4 || null, 5000, '4 messages');
+    const got: string[] = [];
+    for (let m = await ch.get(q, { noAck: true }); m; m = await ch.get(q, { noAck: true })) got.push(JSON.parse(m.content.toString()).taskId);
+    expect(got).toEqual(ids);
+    expect(s.up.output()).not.toContain('task(s) again');
+  });
+
   it('answers 503 while the broker is unreachable and names BROKER_URL in one log line', async () => {
     const s = await startStack({ services: ['web'], env: { BROKER_URL: 'amqp://guest:secretpw@127.0.0.1:1' } });
     const r = await api(s, '/api/tasks', { kind: 'noop' });
