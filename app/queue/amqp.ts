@@ -173,7 +173,12 @@ export class AmqpBroker implements Broker {
 
   private async subscribe(ch: amqp.ConfirmChannel): Promise<void> {
     const r = await ch.consume(this.queue, (msg) => {
-      if (!msg) return;
+      if (!msg) {
+        // RabbitMQ cancelled the consumer (the queue was deleted): a fresh connection declares it again
+        this.log.warn({ backend: 'amqp', queue: this.queue }, `broker cancelled the consumer of ${this.queue} (queue deleted?); reconnecting`);
+        void this.conn?.close().catch(() => undefined);
+        return;
+      }
       const handler = this.handler;
       if (!handler) return; // cancelled meanwhile: unacked, RabbitMQ redelivers it
       const job = JSON.parse(msg.content.toString()) as Job;

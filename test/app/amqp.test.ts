@@ -136,6 +136,18 @@ describe('RabbitMQ broker', () => {
     expect(s.up.output()).not.toContain('task(s) again');
   });
 
+  it('consumes again when the queue is deleted under the worker', async () => {
+    const q = queue();
+    const s = await startStack({ env: { BROKER_URL: `${BASE}?queue=${q}` } });
+    const conn = await amqp.connect(BASE);
+    onTestFinished(() => conn.close());
+    await (await conn.createChannel()).deleteQueue(q);
+    await s.up.waitFor('broker cancelled the consumer');
+    await pollUntil(() => (s.up.output().match(/broker connected/g) ?? []).length >= 3 || null, 15_000, 'the worker reconnected');
+    const r = await api(s, '/api/tasks', { kind: 'noop' });
+    expect(await waitTask(s, r.body.id, (t) => t.state === 'done')).toMatchObject({ completions: 1 });
+  });
+
   it('answers 503 while the broker is unreachable and names BROKER_URL in one log line', async () => {
     const s = await startStack({ services: ['web'], env: { BROKER_URL: 'amqp://guest:secretpw@127.0.0.1:1' } });
     const r = await api(s, '/api/tasks', { kind: 'noop' });
