@@ -1,8 +1,8 @@
 // The CLI: commander program setup. Each command lives in its own module under src/cli/
 // and is loaded lazily, so `svrun status` does not pay for what `svrun up` needs.
 import { exitCodeOf } from '../errors.js';
-import { VERSION } from '../version.js';
 import { plainStatus } from './fast-status.js';
+import { writeFd } from './fdout.js';
 import { reporting } from './report.js';
 
 /** Runs the CLI with argv (as process.argv) and resolves to the exit code. Never calls process.exit. */
@@ -13,7 +13,13 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const { runSv } = await import('../sv/run.js');
     return reportErrors(io, () => runSv('status', status.names, status.flags, io));
   }
-  const [{ Command, CommanderError }, { registerCommands }] = await Promise.all([import('commander'), import('./commands.js')]);
+  // the commands past this point may write to process.stdout (up's console, logs): closed by
+  // the reader early (`| head`), it is not an error worth a stack trace
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  const [{ Command, CommanderError }, { registerCommands }, { VERSION }] = await Promise.all([import('commander'), import('./commands.js'), import('../version.js')]);
   const program = new Command('svrun');
   program
     .version(`svrun ${VERSION}`, '-V, --version', 'print the version')
@@ -60,7 +66,7 @@ export interface CliIo {
 
 function defaultIo(): CliIo {
   return {
-    stdout: (s) => void process.stdout.write(s),
-    stderr: (s) => void process.stderr.write(s),
+    stdout: (s) => writeFd(1, s),
+    stderr: (s) => writeFd(2, s),
   };
 }

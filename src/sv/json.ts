@@ -1,6 +1,6 @@
 // svrun's extensions to `sv status`: listing every service of a services dir, and a JSON
 // form for programs (runit state plus the fields svrun keeps in supervise/svrun.json).
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SvrunError, djbError } from '../errors.js';
 import type { StatusRecord } from '../supervise/status.js';
@@ -9,14 +9,17 @@ import { dirError, downFile, probe, readExtra } from './probe.js';
 /** The services in DIR: entries that stat as directories, dot-names skipped, sorted by name (runsvdir's rule). */
 export function listServices(dir: string, cwd: string): { name: string; dir: string }[] {
   const abs = resolve(cwd, dir);
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(abs);
+    entries = readdirSync(abs, { withFileTypes: true });
   } catch (err) {
     throw new SvrunError('SYSTEM', `unable to read services directory ${dir}: ${djbError(err)}; pass -d DIR or set SVDIR`, { cause: err });
   }
-  return names
-    .filter((n) => !n.startsWith('.') && isDir(join(abs, n)))
+  // the entry's type comes with the listing; only a symlink (or a file system that gives no
+  // type) needs a stat to see what it points to
+  return entries
+    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (!e.isFile() && isDir(join(abs, e.name)))))
+    .map((e) => e.name)
     .sort()
     .flatMap((name) => [{ name, dir: join(abs, name) }, ...instances(name, join(abs, name))]);
 }

@@ -1,6 +1,6 @@
 // Reading a service dir as sv does: resolve the name, see whether a supervisor holds
 // supervise/ok, read supervise/status. Effects only; nothing here prints.
-import { closeSync, constants, openSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { decodeStatus, type StatusRecord } from '../supervise/status.js';
 
@@ -48,18 +48,24 @@ export function probe(dir: string): Probe {
     if ((err as NodeJS.ErrnoException).code === 'ENXIO') return { kind: 'not-running' };
     return { kind: 'error', msg: 'unable to open supervise/ok', err };
   }
-  let buf: Buffer;
-  try {
-    buf = readFileSync(join(dir, 'supervise/status'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const msg = code === 'EISDIR' ? 'unable to read supervise/status' : 'unable to open supervise/status';
-    return { kind: 'error', msg, err };
-  }
   // sv reads 20 bytes; svrun also reads daemontools' 18-byte record
-  if (buf.length > 20) buf = buf.subarray(0, 20);
-  if (buf.length !== 20 && buf.length !== 18) return { kind: 'error', msg: 'unable to read supervise/status: bad format' };
-  return { kind: 'ok', rec: decodeStatus(buf) };
+  const buf = Buffer.allocUnsafe(20);
+  let n: number;
+  let fd: number;
+  try {
+    fd = openSync(join(dir, 'supervise/status'), constants.O_RDONLY);
+  } catch (err) {
+    return { kind: 'error', msg: 'unable to open supervise/status', err };
+  }
+  try {
+    n = readSync(fd, buf, 0, 20, null);
+  } catch (err) {
+    return { kind: 'error', msg: 'unable to read supervise/status', err };
+  } finally {
+    closeSync(fd);
+  }
+  if (n !== 20 && n !== 18) return { kind: 'error', msg: 'unable to read supervise/status: bad format' };
+  return { kind: 'ok', rec: decodeStatus(buf.subarray(0, n)) };
 }
 
 /** DIR/down exists (true), does not (false), or cannot be stat'ed (the error). */

@@ -2,11 +2,9 @@
 // (ok:/fail:/warning:/timeout:/kill: and status lines); resolves to sv's exit code.
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as pause } from 'node:timers/promises';
 import { SvrunError, djbError } from '../errors.js';
 import type { StatusRecord } from '../supervise/status.js';
 import { selectAction, type SvAction } from './commands.js';
-import { isDone } from './done.js';
 import { formatStatusPart } from './format.js';
 import { dirError, downFile, probe, readExtra, resolveService } from './probe.js';
 import { resolveSvdir, resolveWait } from './settings.js';
@@ -32,7 +30,7 @@ export interface SvOptions {
 // sv polls every 420 ms; a shorter period reports a started service sooner.
 const POLL_MS = 200;
 
-interface Service { name: string; dir: string; live: boolean }
+interface Service { name: string; dir: string; live: boolean; listed?: boolean }
 
 /** Runs `sv COMMAND SERVICE…`; resolves to the number of failures capped at 99 (sv's exit code). */
 export async function runSv(command: string, names: string[], opts: SvOptions, io: SvIo): Promise<number> {
@@ -48,16 +46,27 @@ export async function runSv(command: string, names: string[], opts: SvOptions, i
   const found = names.length > 0
     ? names.map((name) => ({ name, dir: resolveService(name, svdir, cwd) }))
     : listServices(resolveSvdir(opts.dir, env, './services'), cwd);
-  const services: Service[] = found.map((s) => ({ ...s, live: true }));
+  // listServices has just seen each of its entries is a directory: enter() need not stat it again
+  const services: Service[] = found.map((s) => ({ ...s, live: true, listed: names.length === 0 }));
   if (opts.json && action.kind === 'status') return statusJson(services, io);
 
+  if (action.kind === 'status') {
+    // one write for all the lines, not one per service: status of a hundred is a monitor's poll
+    const lines: string[] = [];
+    const run = new SvRun(action, { stdout: (s) => void lines.push(s), stderr: io.stderr });
+    try {
+      for (const svc of services) if (run.enter(svc)) run.status(svc);
+    } finally {
+      if (lines.length) io.stdout(lines.join(''));
+    }
+    return Math.min(run.rc, 99);
+  }
   const run = new SvRun(action, io);
   for (const svc of services) {
     if (!run.enter(svc)) continue;
-    if (action.kind === 'status') run.status(svc);
-    else if (action.kind === 'control' && run.control(svc, action.letters) === -1) svc.live = false;
+    if (action.kind === 'control' && run.control(svc, action.letters) === -1) svc.live = false;
   }
-  if (action.kind !== 'status' && (action.wait || opts.verbose || opts.wait !== undefined)) {
+  if (action.wait || opts.verbose || opts.wait !== undefined) {
     await run.waitAll(services, wait);
   }
   return Math.min(run.rc, 99);
@@ -80,7 +89,7 @@ class SvRun {
   }
 
   enter(svc: Service): boolean {
-    const err = dirError(svc.dir);
+    const err = svc.listed ? undefined : dirError(svc.dir);
     if (!err) return true;
     this.rc++;
     this.out('fail: ', svc, 'unable to change to service directory', err);
@@ -115,7 +124,8 @@ class SvRun {
     const got = this.get(svc);
     if (got.r !== 1) return;
     let line = this.part(svc, svc.name, got.rec) ?? '';
-    const extra = readExtra(svc.dir);
+    // only a service with no process can be one svrun gave up on
+    const extra = got.rec.pid === 0 ? readExtra(svc.dir) : undefined;
     // svrun extension: a service svrun gave up on says why (see format.ts)
     if (extra?.failed === true) line += `, failed: ${String(extra.reason ?? 'unknown')}`;
     const logDir = join(svc.dir, 'log');
@@ -164,6 +174,8 @@ class SvRun {
     const startSec = Math.floor(this.start);
     // Loaded only when waiting: plain status must not pay for child_process.
     const checkOk = async () => (await import('./checkscript.js')).runCheckScript(svc.dir, svc.name, (s) => this.io.stderr(s));
+    // loaded here: plain status never checks
+    const { isDone } = await import('./done.js');
     if (!(await isDone(this.action.letters, got.rec, startSec, checkOk))) return 0;
     this.io.stdout(`ok: ${this.part(svc, svc.name, got.rec) ?? ''}\n`);
     return 1;
@@ -187,7 +199,8 @@ class SvRun {
         pending = true;
       }
       if (!pending) return;
-      await pause(POLL_MS);
+      // a plain timer, not node:timers/promises: status, which never waits, would load it for nothing
+      await new Promise((r) => setTimeout(r, POLL_MS));
       this.now = Date.now() / 1000;
     }
   }
