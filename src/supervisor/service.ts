@@ -106,16 +106,17 @@ export class Service {
     } finally {
       this.depth--;
     }
-    // Log lines are written after the processes are started: a respawn does not wait on them.
-    if (this.depth === 0 && this.notes.length) {
-      const notes = this.notes;
-      this.notes = [];
-      for (const [level, obj, msg] of notes) this.opts.log[level](obj, msg);
-    }
     if (this.state.deadline?.at !== prev.deadline?.at || this.state.deadline?.why !== prev.deadline?.why) this.arm();
     if (this.state !== prev) {
       this.writeStatus();
       this.opts.onChange?.(this.state, prev);
+    }
+    // Log lines come last: after the processes are started (a respawn does not wait on them)
+    // and after supervise/ says what they say (whoever acts on a line finds the files agree).
+    if (this.depth === 0 && this.notes.length) {
+      const notes = this.notes;
+      this.notes = [];
+      for (const [level, obj, msg] of notes) this.opts.log[level](obj, msg);
     }
   }
 
