@@ -79,12 +79,41 @@ export class Service {
     this.lock = await acquireLock(this.superviseDir, this.name);
     this.handles.push(openControl(this.superviseDir, (letters) => this.control(letters)));
     this.handles.push(holdOk(this.superviseDir));
-    this.writeStatus();
   }
 
   /** Starts supervising: up unless a down file exists (read once, as runsv does). */
   boot(): void {
-    this.dispatch({ type: 'boot', now: this.clock(), down: existsSync(join(this.dir, 'down')) });
+    this.startBoot();
+    this.settle();
+  }
+
+  /**
+   * The first half of boot(): starts the service, holding back its supervise/ files and log
+   * lines until settle(). A bring-up starts every service first and writes files after: the
+   * last of a hundred services need not wait for the others' files.
+   */
+  startBoot(): void {
+    this.depth++;
+    try {
+      this.dispatch({ type: 'boot', now: this.clock(), down: existsSync(join(this.dir, 'down')) });
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Writes the supervise/ files and log lines held back since startBoot(). */
+  settle(): void {
+    this.writeStatus();
+    this.flushNotes();
+  }
+
+  /**
+   * Writes the supervise/ files if nothing has yet: a service that waits (needs) or will not
+   * start says so. Not done at open(): the files written again at boot, a moment later, would
+   * be replaced by rename, which costs ext4 several times a first write (100 services: 60 ms).
+   */
+  announce(): void {
+    if (this.written.size === 0) this.writeStatus();
   }
 
   /** Applies control letters, as written to supervise/control. */
@@ -108,16 +137,21 @@ export class Service {
     }
     if (this.state.deadline?.at !== prev.deadline?.at || this.state.deadline?.why !== prev.deadline?.why) this.arm();
     if (this.state !== prev) {
-      this.writeStatus();
+      // a dispatch from within an effect (spawned, ready while booting) leaves the files to the
+      // outermost one, which writes the state they all led to: once, not once per step
+      if (this.depth === 0) this.writeStatus();
       this.opts.onChange?.(this.state, prev);
     }
     // Log lines come last: after the processes are started (a respawn does not wait on them)
     // and after supervise/ says what they say (whoever acts on a line finds the files agree).
-    if (this.depth === 0 && this.notes.length) {
-      const notes = this.notes;
-      this.notes = [];
-      for (const [level, obj, msg] of notes) this.opts.log[level](obj, msg);
-    }
+    if (this.depth === 0) this.flushNotes();
+  }
+
+  private flushNotes(): void {
+    if (!this.notes.length) return;
+    const notes = this.notes;
+    this.notes = [];
+    for (const [level, obj, msg] of notes) this.opts.log[level](obj, msg);
   }
 
   private note(level: 'info' | 'warn' | 'error', obj: Record<string, unknown>, msg: string): void {

@@ -187,19 +187,25 @@ export class Supervisor {
   // keeps that service down with a clear reason.
   private bootInOrder(fresh: Unit[]): void {
     const byName = this.byService();
+    const booted: Unit[] = [];
     const problems = orderProblems(fresh.map((u) => ({ name: u.service, needs: u.main.state.config.needs })), new Set(byName.keys()), (n) => byName.get(n)?.main.state.config.needs ?? []);
     for (const u of fresh) {
       const problem = problems.get(u.service);
       if (problem) {
+        u.announce();
         this.opts.log.error({ event: 'needs', service: u.name }, `${problem}: not starting it`);
         continue;
       }
-      if (this.needsReady(u, byName)) u.boot();
-      else {
+      if (this.needsReady(u, byName)) {
+        u.startBoot();
+        booted.push(u);
+      } else {
+        u.announce();
         this.waiting.set(u.instance.stateDir, u);
         this.opts.log.info({ event: 'waiting', service: u.name }, `waiting for ${u.main.state.config.needs.filter((n) => !byName.get(n)?.main.state.ready).join(', ')}`);
       }
     }
+    for (const u of booted) u.settle();
   }
 
   // `needs` names a service; of a scaled one, its first instance stands for it.

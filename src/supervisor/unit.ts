@@ -107,8 +107,25 @@ export class Unit {
 
   /** Starts the logger, then the main service. */
   boot(): void {
-    this.logger?.boot();
-    this.main.boot();
+    this.startBoot();
+    this.settle();
+  }
+
+  /** boot() in two halves, for a bring-up: start everything first, write files after (Service.startBoot). */
+  startBoot(): void {
+    this.logger?.startBoot();
+    this.main.startBoot();
+  }
+
+  settle(): void {
+    this.logger?.settle();
+    this.main.settle();
+  }
+
+  /** Writes the supervise/ files of a unit that is not booted now (it waits, or cannot start). */
+  announce(): void {
+    this.logger?.announce();
+    this.main.announce();
   }
 
   /** Stops the main service, lets the logger read to the end, and releases everything. */
