@@ -13,7 +13,8 @@ import { setTimeout as pause } from 'node:timers/promises';
 const arg = (name, d) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const LINES = arg('--lines', 500_000);
 const REPS = arg('--reps', 3);
-const SVRUN = fileURLToPath(new URL('../dist/bin/svrun.js', import.meta.url));
+// the package's launcher, with the V8 flags it gives `up` and `log`, as users run it
+const SVRUN = fileURLToPath(new URL('../bin/svrun', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'svrun-bench-logs-'));
 const input = join(root, 'flood.txt');
 {
@@ -54,7 +55,7 @@ async function capture(dir) {
   chmodSync(join(scan, 'svc/run'), 0o755);
   writeFileSync(join(scan, 'svc/log/main/config'), 's0\n');
   const t0 = performance.now();
-  const p = spawn(process.execPath, [SVRUN, 'up', scan], { stdio: 'ignore' });
+  const p = spawn(SVRUN, ['up', scan], { stdio: 'ignore' });
   const peak = await until(join(scan, 'svc/log/main'), want, p.pid);
   const ms = performance.now() - t0;
   p.kill('SIGTERM');
@@ -64,8 +65,8 @@ async function capture(dir) {
 
 const rows = {
   'svlogd -tt': (d) => pipeInto('svlogd', ['-tt', d], d, want),
-  'svrun log -tt': (d) => pipeInto(process.execPath, [SVRUN, 'log', '-tt', d], d, want),
-  'svrun log': (d) => pipeInto(process.execPath, [SVRUN, 'log', d], d, inBytes),
+  'svrun log -tt': (d) => pipeInto(SVRUN, ['log', '-tt', d], d, want),
+  'svrun log': (d) => pipeInto(SVRUN, ['log', d], d, inBytes),
   'svrun up capture (-tt)': (d) => capture(d),
 };
 const results = Object.fromEntries(Object.keys(rows).map((k) => [k, []]));
@@ -80,11 +81,21 @@ for (let r = 0; r < REPS; r++) {
 }
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(results['svlogd -tt'].map((x) => x.ms));
-console.log(`${LINES} lines, ${(inBytes / 1e6).toFixed(0)} MB in; median of ${REPS}`);
+const out = [
+  '# Log throughput: `svrun log` and svrun up\'s capture beside svlogd (`npm run bench:logs`)',
+  '',
+  `${new Date().toISOString()}, Node ${process.version}; ${LINES} lines, ${(inBytes / 1e6).toFixed(0)} MB in, from \`cat\` of a file; median of ${REPS}, interleaved.`,
+  'Time from the writer\'s start until every byte is in the log dir; the capture row also includes `svrun up` starting (the harness in results-svrun.md times that case from the writer\'s start).',
+  '',
+  '| writer → logger | ms | k lines/s | MB/s | vs svlogd -tt | svrun peak RSS |',
+  '|---|---:|---:|---:|---:|---:|',
+];
 for (const [name, rs] of Object.entries(results)) {
   const ms = median(rs.map((x) => x.ms));
-  const peak = rs[0].peakKB ? `, svrun peak RSS ${Math.round(median(rs.map((x) => x.peakKB)) / 1024)} MB` : '';
-  console.log(`${name.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms  ${(LINES / ms).toFixed(0).padStart(5)} k lines/s  ${(inBytes / 1e3 / ms).toFixed(0).padStart(4)} MB/s  ${(base / ms).toFixed(2)}x svlogd${peak}`);
+  const peak = rs[0].peakKB ? `${Math.round(median(rs.map((x) => x.peakKB)) / 1024)} MB` : '';
+  out.push(`| ${name} | ${ms.toFixed(0)} | ${(LINES / ms).toFixed(0)} | ${(inBytes / 1e3 / ms).toFixed(0)} | ${(base / ms).toFixed(2)}× | ${peak} |`);
 }
+console.log(out.join('\n'));
+writeFileSync(fileURLToPath(new URL('results-logs.md', import.meta.url)), `${out.join('\n')}\n`);
 rmSync(root, { recursive: true, force: true });
 spawnSync('true');
