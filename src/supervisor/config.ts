@@ -2,7 +2,7 @@
 // service dir, named as s6 names them where s6 has the setting (timeout-kill, timeout-finish,
 // down-signal, notification-fd) and in the same style where it has not.
 import { constants } from 'node:os';
-import { readFile, access, constants as fsConstants } from 'node:fs/promises';
+import { readFile, readdir, access, constants as fsConstants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaults } from '../defaults.js';
 import { SvrunError } from '../errors.js';
@@ -54,34 +54,39 @@ const NUMBER_FILES = {
 /** Reads the settings of the service in dir; a bad value is an error naming the file. */
 export async function readServiceConfig(dir: string): Promise<ServiceConfig> {
   const c: ServiceConfig = { ...defaultConfig, needs: [] };
-  const [finish, check] = await Promise.all([readable(join(dir, 'finish')), readable(join(dir, 'check'))]);
+  // One listing, then only the files that are there: most services set none of them, and a
+  // hundred services' failed opens, one per possible file, cost a bring-up more than the rest.
+  const present = new Set(await readdir(dir).catch(() => [] as string[]));
+  const value = (file: string) => (present.has(file) ? readValue(dir, file) : Promise.resolve(null));
+  const readable = async (file: string) => present.has(file) && (await isReadable(join(dir, file)));
+  const [finish, check] = await Promise.all([readable('finish'), readable('check')]);
   c.hasFinish = finish;
   c.hasCheck = check;
   await Promise.all([
     ...Object.entries(NUMBER_FILES).map(async ([file, key]) => {
-      const v = await value(dir, file);
+      const v = await value(file);
       if (v !== null) c[key] = wholeNumber(dir, file, v);
     }),
-    value(dir, 'down-signal').then((v) => {
+    value('down-signal').then((v) => {
       if (v !== null) c.downSignal = signalName(dir, v);
     }),
-    value(dir, 'notification-fd').then((v) => {
+    value('notification-fd').then((v) => {
       if (v === null) return;
       const fd = wholeNumber(dir, 'notification-fd', v);
       if (fd < 3) throw new SvrunError('BAD_SERVICE', `${join(dir, 'notification-fd')}: ${fd} is stdin, stdout or stderr: use 3 or more`);
       c.notificationFd = fd;
     }),
-    readFile(join(dir, 'needs'), 'utf8').then(
+    present.has('needs') && readFile(join(dir, 'needs'), 'utf8').then(
       (t) => { c.needs = t.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')); },
       (err) => { if (err.code !== 'ENOENT') throw unreadable(dir, 'needs', err); },
     ),
-    readable(join(dir, 'no-env-reload')).then((no) => { c.envReload = !no; }),
+    readable('no-env-reload').then((no) => { c.envReload = !no; }),
   ]);
   return c;
 }
 
 // runit's test for finish: can it be opened for reading (not: is it executable).
-async function readable(path: string): Promise<boolean> {
+async function isReadable(path: string): Promise<boolean> {
   try {
     await access(path, fsConstants.R_OK);
     return true;
@@ -90,7 +95,7 @@ async function readable(path: string): Promise<boolean> {
   }
 }
 
-async function value(dir: string, file: string): Promise<string | null> {
+async function readValue(dir: string, file: string): Promise<string | null> {
   try {
     return (await readFile(join(dir, file), 'utf8')).split('\n')[0]!.trim();
   } catch (err) {
@@ -118,7 +123,7 @@ function unreadable(dir: string, file: string, err: unknown): SvrunError {
 
 /** How many instances of the service in dir to run: its `scale` file (default 1); 0 runs none. */
 export async function readScale(dir: string): Promise<number> {
-  const v = await value(dir, 'scale');
+  const v = await readValue(dir, 'scale');
   return v === null ? 1 : wholeNumber(dir, 'scale', v);
 }
 
