@@ -6,7 +6,7 @@
 // waits for 'drain'.
 import { EventEmitter } from 'node:events';
 import {
-  constants, openSync, closeSync, fchmodSync, fstatSync, fsyncSync, renameSync, statSync, writevSync,
+  constants, openSync, closeSync, fchmodSync, fstatSync, fsync, fsyncSync, renameSync, statSync, writevSync,
 } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -458,7 +458,8 @@ export class LogWriter extends EventEmitter {
     const cur = this.current;
     this.current = -1;
     if (cur >= 0) {
-      try { fsyncSync(cur); } catch { /* what could be written was */ }
+      // in the thread pool: svrun up closing a hundred services' logs at once syncs them side by side
+      await new Promise<void>((resolve) => fsync(cur, () => resolve())); // an error: what could be written was
       try {
         fchmodSync(cur, 0o744);
       } catch (e) {
