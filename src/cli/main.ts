@@ -4,13 +4,14 @@ import { exitCodeOf } from '../errors.js';
 import { plainStatus } from './fast-status.js';
 import { writeFd } from './fdout.js';
 import { reporting } from './report.js';
+// static: the status fast path needs it at once, and a dynamic import costs it another loader round
+import { runSv } from '../sv/run.js';
 
 /** Runs the CLI with argv (as process.argv) and resolves to the exit code. Never calls process.exit. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   // Monitoring runs `svrun status` every few seconds: its plain forms skip commander.
   const status = plainStatus(argv.slice(2));
   if (status) {
-    const { runSv } = await import('../sv/run.js');
     return reportErrors(io, () => runSv('status', status.names, status.flags, io));
   }
   // the commands past this point may write to process.stdout (up's console, logs): closed by
