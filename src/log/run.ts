@@ -6,6 +6,8 @@ import { SvrunError } from '../errors.js';
 import type { LogWriterOptions } from './options.js';
 import { LogWriter } from './writer.js';
 
+const SIGNALS: NodeJS.Signals[] = ['SIGHUP', 'SIGALRM', 'SIGTERM', 'SIGINT'];
+
 /** On TERM, how long a refusing disk may hold the remaining data before svrun log gives up. */
 export const TERM_GIVE_UP_MS = 5000;
 
@@ -21,7 +23,20 @@ export interface LogIo {
 
 /** Runs the logger until EOF or TERM; resolves 0, throws SvrunError (111) if data could not be written. */
 export async function runLog(dirs: string[], opts: LogWriterOptions, io: LogIo): Promise<number> {
-  let writers = await openAll(dirs, opts, io);
+  // Signals are ours from the start: until a listener exists a signal takes its default action,
+  // and a TERM just after current is open would kill the logger instead of ending it cleanly.
+  // What arrives while the directories open is handled once they are.
+  const early: NodeJS.Signals[] = [];
+  const keep = (sig: NodeJS.Signals) => void early.push(sig);
+  for (const sig of SIGNALS) io.signals.on(sig, keep);
+  const unkeep = () => { for (const sig of SIGNALS) io.signals.removeListener(sig, keep); };
+  let writers: LogWriter[];
+  try {
+    writers = await openAll(dirs, opts, io);
+  } catch (err) {
+    unkeep();
+    throw err;
+  }
   const { stdin, signals } = io;
   let reopening = false;
   let ending = false;
@@ -81,6 +96,7 @@ export async function runLog(dirs: string[], opts: LogWriterOptions, io: LogIo):
   signals.on('SIGALRM', onAlrm);
   signals.on('SIGTERM', onTerm);
   signals.on('SIGINT', onTerm);
+  unkeep();
   stdin.on('data', feed);
   stdin.on('end', () => end(false));
   stdin.on('error', (err) => {
@@ -88,6 +104,7 @@ export async function runLog(dirs: string[], opts: LogWriterOptions, io: LogIo):
     end(false);
   });
   stdin.resume();
+  for (const sig of early) signals.emit(sig, sig);
   await finished;
 
   // Bytes already read from the pipe are ours to write; the rest stays there for the next logger.
