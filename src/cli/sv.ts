@@ -1,6 +1,8 @@
 // `svrun status|down|once|pause|…|check SERVICE…`: runit's sv client, as svrun commands.
 // `up` is registered by up.ts (the word is shared with `svrun up [DIR]`).
 import type { Registrar } from './commands.js';
+// loaded with the CLI already (main.ts: the status fast path)
+import { runSv } from '../sv/run.js';
 
 /** Options every sv command takes. */
 interface SvFlags {
@@ -50,7 +52,6 @@ export const registerSv: Registrar = (program, result, io) => {
       .option('-d, --dir <dir>', 'the services dir names resolve against (overrides $SVDIR)');
     if (word === 'status') cmd.option('--json', 'print a JSON array, with svrun\'s own fields (failed, reason, ready…)');
     cmd.action(async (services: string[], flags: SvFlags) => {
-      const { runSv } = await import('../sv/run.js');
       result.code = await runSv(word, services, flags, io);
     });
   };

@@ -4,6 +4,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Registrar } from './commands.js';
+// loaded with the CLI already (main.ts: the status fast path)
+import { runSv } from '../sv/run.js';
 
 /** Options of `svrun up`. */
 interface UpFlags {
@@ -40,7 +42,6 @@ export const registerUp: Registrar = (program, result, io) => {
         });
         return;
       }
-      const { runSv } = await import('../sv/run.js');
       result.code = await runSv('up', args, { verbose: flags.verbose ?? false, wait: flags.wait, dir: flags.dir }, io);
     });
 };
