@@ -110,7 +110,8 @@ export class LogWriter extends EventEmitter {
   /**
    * Writes bytes of the stream (any split) to current now; false = the disk refused some, stop
    * feeding until 'drain'. lane n > 0 is a second stream of lines (stderr) framed on its own,
-   * each line marked with marks[n-1]. Do not reuse data.
+   * each line marked with marks[n-1]. The caller may reuse data once write returns: what the
+   * writer keeps of it (a partial line, bytes the disk has not taken yet) it copies.
    */
   write(data: string | Buffer, lane = 0): boolean {
     if (this.phase === 'closing' || this.phase === 'closed') throw new SvrunError('BUG', `write to ${this.dir} after close`);
@@ -121,9 +122,11 @@ export class LogWriter extends EventEmitter {
       this.wantDrain = true;
       return false;
     }
-    if (this.phase === 'open') this.ingest(buf, lane);
-    else {
-      this.held.push(buf);
+    if (this.phase === 'open') {
+      this.ingest(buf, lane);
+      if (buf === data) this.detach(buf);
+    } else {
+      this.held.push(buf === data ? Buffer.from(buf) : buf);
       this.heldLanes.push(lane);
       this.heldBytes += buf.length;
     }
@@ -202,6 +205,18 @@ export class LogWriter extends EventEmitter {
     const f = frame(st, buf, this.o.clock, this.alloc);
     if (f.echo) this.o.echo(f.echo);
     this.enqueue(f.out);
+  }
+
+  // svrun reads every captured service into one buffer: what still points into the caller's
+  // buffer after a write is copied (usually nothing, or the partial last line).
+  private detach(input: Buffer): void {
+    const theirs = (b: Buffer) => b.buffer === input.buffer;
+    this.ops.forEach((op, i) => {
+      if (op !== ROTATE && theirs(op)) this.ops[i] = Buffer.from(op);
+    });
+    for (const st of this.lanes) st.carry.forEach((b, i) => {
+      if (theirs(b)) st.carry[i] = Buffer.from(b);
+    });
   }
 
   private enqueue(out: Buffer[]): void {

@@ -8,11 +8,14 @@ import { SvrunError, djbError } from '../errors.js';
 
 const run = promisify(execFile);
 
-/** Makes SERVICE/supervise (or its symlink target) with FIFOs control and ok; returns its path. */
-export async function prepareSuperviseDir(serviceDir: string): Promise<string> {
+/**
+ * Makes SERVICE/supervise (or its symlink target) with FIFOs control and ok, and the extra
+ * FIFOs named (in the same mkfifo run); returns its path.
+ */
+export async function prepareSuperviseDir(serviceDir: string, extra: readonly string[] = []): Promise<string> {
   const dir = join(serviceDir, 'supervise');
   makeDir(dir);
-  await makeFifos([join(dir, 'control'), join(dir, 'ok')]);
+  await makeFifos(['control', 'ok', ...extra].map((n) => join(dir, n)));
   return dir;
 }
 

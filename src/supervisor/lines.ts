@@ -61,7 +61,8 @@ export function lineSplitter(): { push(chunk: Buffer): string[]; end(): string |
         }
         pos = nl + 1;
       }
-      if (pos < chunk.length) carry.push(chunk.subarray(pos));
+      // a copy: the caller may reuse chunk (svrun reads every service into one buffer)
+      if (pos < chunk.length) carry.push(Buffer.from(chunk.subarray(pos)));
       return lines;
     },
     end() {

@@ -16,9 +16,15 @@ import { spawnScript } from './spawn.js';
 export interface ServiceIo {
   /** fd for run's stdin (a logger reads the log pipe), else /dev/null. */
   stdin?: number;
-  /** fd for run's stdout (the log pipe); without it, output is captured into the sink. */
+  /** fd for run's stdout (the log pipe, the capture pipe); without it, output goes to the sink. */
   stdout?: number;
+  /** fd for run's stderr (the capture pipe); without it, svrun's own with stdout, else the sink. */
+  stderr?: number;
   sink: LineSink;
+  /** FIFOs supervise/ needs besides control and ok. */
+  fifos?: readonly string[];
+  /** Called when run or finish exited, before svrun acts on it. */
+  exited?: () => void;
 }
 
 /** What a Service needs from its owner. */
@@ -75,7 +81,7 @@ export class Service {
 
   /** Takes the lock and opens supervise/; throws (LOCKED, BAD_SERVICE) if it cannot. */
   async open(): Promise<void> {
-    this.superviseDir = await prepareSuperviseDir(this.opts.stateDir ?? this.dir);
+    this.superviseDir = await prepareSuperviseDir(this.opts.stateDir ?? this.dir, this.opts.io.fifos);
     this.lock = await acquireLock(this.superviseDir, this.name);
     this.handles.push(openControl(this.superviseDir, (letters) => this.control(letters)));
     this.handles.push(holdOk(this.superviseDir));
@@ -206,7 +212,7 @@ export class Service {
       dir: this.dir, script, args, env: this.env ?? {}, notificationFd,
       stdin: io.stdin ?? 'ignore',
       stdout: io.stdout ?? 'pipe',
-      stderr: io.stdout === undefined ? 'pipe' : 'inherit',
+      stderr: io.stderr ?? (io.stdout === undefined ? 'pipe' : 'inherit'),
     });
     this.child = child;
     for (const [stream, kind] of [[child.stdout, 'stdout'], [child.stderr, 'stderr']] as const) {
@@ -223,6 +229,7 @@ export class Service {
       if (reported) return;
       reported = true;
       if (this.child === child) this.child = null;
+      io.exited?.();
       this.dispatch({ type: 'exited', proc: script, exit: { code, signal }, now: this.clock() });
     };
     child.on('exit', report);

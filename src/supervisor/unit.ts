@@ -11,6 +11,7 @@ import { openLogPipe, type LogPipe } from './logpipe.js';
 import type { ServiceState } from './machine.js';
 import { Service, type ServiceIo } from './service.js';
 import { fileSink, openCapture, teeSink } from './capture.js';
+import { OUT_FIFOS, openOutPipes, type OutPipes } from './outpipe.js';
 import type { LogWriter } from '../log/writer.js';
 
 // How long a stopping service's captured output may take to reach a refusing disk.
@@ -48,6 +49,7 @@ export class Unit {
     readonly logger: Service | null,
     private readonly pipe: LogPipe | null,
     private readonly capture: LogWriter | null,
+    private readonly out: OutPipes | null,
     private readonly ctx: UnitContext,
   ) {}
 
@@ -63,8 +65,9 @@ export class Unit {
     const hasLog = isDir(logDir) && existsSync(join(logDir, 'run'));
     let self: Unit | null = null;
     let capture: LogWriter | null = null;
-    // Shared by reference: once the log pipe exists, run writes into it.
-    const io: ServiceIo = { sink: ctx.sink };
+    let out: OutPipes | null = null;
+    // Shared by reference: once the log pipe or the capture pipes exist, run writes into them.
+    const io: ServiceIo = { sink: ctx.sink, fifos: hasLog ? [] : OUT_FIFOS };
     const main = new Service({
       name, dir, stateDir, config, env: env.env, log, io,
       onChange: (s, prev) => self && ctx.onChange(self, s, prev),
@@ -87,16 +90,20 @@ export class Unit {
       } else {
         // Instances past the first capture into their own state dir.
         capture = await openCapture(stateDir, log);
-        io.sink = teeSink(ctx.sink, fileSink(capture));
+        const sink = teeSink(ctx.sink, fileSink(capture));
+        const pipes = await openOutPipes(join(stateDir, 'supervise'), name, sink);
+        out = pipes;
+        Object.assign(io, { sink, stdout: pipes.stdoutFd, stderr: pipes.stderrFd, exited: () => pipes.drain() });
       }
     } catch (err) {
       main.close();
       logger?.close();
       pipe?.close();
+      out?.close();
       await capture?.close(0).catch(() => {});
       throw err;
     }
-    self = new Unit(name, dir, instance, main, logger, pipe, capture, ctx);
+    self = new Unit(name, dir, instance, main, logger, pipe, capture, out, ctx);
     return self;
   }
 
@@ -138,6 +145,7 @@ export class Unit {
       await this.logger.gone;
     }
     this.pipe?.close();
+    this.out?.close();
     try {
       // Lines still in a pipe when run died arrive after its exit: let them land first.
       await this.main.drained();

@@ -49,4 +49,33 @@ describe('default capture', () => {
     }, 15_000, '40000 lines');
     expect(got.slice(0, 40_000)).toEqual([...Array.from({ length: 20_000 }, (_, i) => String(i + 1)), ...Array.from({ length: 20_000 }, (_, i) => String(i + 1))]);
   });
+
+  it('has a run\'s lines on disk when it reports the exit, a final partial line ended there', async () => {
+    const dir = servicesDir({ 'svc/run': script("printf 'one\\ntwo'\nprintf 'err' >&2\nexit 1") });
+    const u = await upReady(dir);
+    await u.waitEvent('exited', 'svc', 2);
+    // read at once: svrun drains the pipes before it reports the exit
+    const got = lines(join(dir, 'svc/supervise/log/current')).map((l) => l.replace(STAMP, ''));
+    expect(got.filter((l) => l !== 'stderr: err')).toEqual(['one', 'two', 'one', 'two']);
+    expect(got.filter((l) => l === 'stderr: err')).toHaveLength(2);
+    await u.stop();
+  });
+
+  it('keeps each service\'s lines whole while many flood at once (they share svrun\'s read buffer)', async () => {
+    // lines of 1 to 300 bytes, so chunks end mid-line everywhere
+    const flood = (name: string) => script(`awk 'BEGIN { p = sprintf("%300s", ""); for (i = 1; i <= 30000; i++) printf "${name} %d %s\\n", i, substr(p, 1, i % 300) }'\nawk 'BEGIN { for (i = 1; i <= 3000; i++) printf "${name} err %d\\n", i > "/dev/stderr" }'\nexec sleep 1000`);
+    const names = ['a', 'b', 'c'];
+    const dir = servicesDir(Object.fromEntries(names.map((n) => [`${n}/run`, flood(n)])));
+    const u = await upReady(dir);
+    for (const n of names) {
+      const logDir = join(dir, n, 'supervise/log');
+      const got = await pollUntil(() => {
+        const l = allLines(logDir).map((x) => x.replace(STAMP, ''));
+        return l.length >= 33_000 ? l : null;
+      }, 20_000, `33000 lines of ${n}`);
+      expect(got.filter((l) => !l.startsWith('stderr: '))).toEqual(Array.from({ length: 30_000 }, (_, k) => `${n} ${k + 1} ${' '.repeat((k + 1) % 300)}`));
+      expect(got.filter((l) => l.startsWith('stderr: '))).toEqual(Array.from({ length: 3000 }, (_, k) => `stderr: ${n} err ${k + 1}`));
+    }
+    await u.stop();
+  });
 });

@@ -1,0 +1,124 @@
+// A captured service's stdout and stderr: two FIFOs in supervise/ (out.pipe, err.pipe) that
+// svrun holds open for as long as it supervises the service, as runsv holds a log pipe. A
+// restart loses nothing still in a pipe, and a grandchild that outlives run is still captured.
+// Why not spawn's 'pipe': that is a socketpair made per start (a socket write costs the service
+// more than a pipe write), read into a fresh 64 KiB buffer per read. Here every service is read
+// into one shared buffer (net.Socket onread): the sinks copy what they keep.
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
+import { join } from 'node:path';
+import { makeFifos } from '../supervise/dir.js';
+import type { ChunkSink } from './lines.js';
+
+/** The FIFOs a captured service needs in supervise/ (made with control and ok). */
+export const OUT_FIFOS = ['out.pipe', 'err.pipe'];
+
+const READ_SIZE = 64 * 1024;
+let shared: Buffer | null = null;
+const buffer = () => (shared ??= Buffer.allocUnsafe(READ_SIZE));
+
+/** The write ends handed to run and finish, and the readers feeding the sink. */
+export interface OutPipes {
+  stdoutFd: number;
+  stderrFd: number;
+  /** Reads what a process that just exited left in the pipes and ends its partial lines. */
+  drain(): void;
+  /** drain(), then closes every end. */
+  close(): void;
+}
+
+/** Opens (creating if needed) SUPERVISE/out.pipe and err.pipe and starts feeding sink. */
+export async function openOutPipes(superviseDir: string, service: string, sink: ChunkSink): Promise<OutPipes> {
+  const paths = OUT_FIFOS.map((n) => join(superviseDir, n));
+  await makeFifos(paths);
+  const readers: Reader[] = [];
+  const writeFds: number[] = [];
+  try {
+    for (const [i, path] of paths.entries()) {
+      // The read end first, non-blocking, so the write end's open returns at once. svrun keeps
+      // a write end: the reader never sees EOF between runs.
+      const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        writeFds.push(openSync(path, constants.O_WRONLY));
+      } catch (err) {
+        closeSync(readFd);
+        throw err;
+      }
+      readers.push(new Reader(readFd, service, i === 0 ? 'stdout' : 'stderr', sink));
+    }
+  } catch (err) {
+    for (const r of readers) r.close();
+    for (const fd of writeFds) closeSync(fd);
+    throw err;
+  }
+  let closed = false;
+  return {
+    stdoutFd: writeFds[0]!,
+    stderrFd: writeFds[1]!,
+    drain() {
+      for (const r of readers) r.drain();
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const r of readers) {
+        r.drain();
+        r.close();
+      }
+      for (const fd of writeFds) closeSync(fd);
+    },
+  };
+}
+
+// One FIFO's read end: libuv reads it while the sink takes bytes; paused while the sink is full.
+class Reader {
+  private readonly socket: Socket;
+  private paused = false;
+
+  constructor(private readonly fd: number, private readonly service: string, private readonly kind: 'stdout' | 'stderr', private readonly sink: ChunkSink) {
+    // onread is a constructor option since Node 12; @types/node lists it only for connect().
+    const opts: SocketConstructorOpts & { onread: OnReadOpts } = {
+      fd, readable: true, writable: false,
+      onread: { buffer, callback: (n, buf) => this.take(buf as Buffer, n) },
+    };
+    this.socket = new Socket(opts);
+    this.socket.on('error', () => { /* only at close: nothing is left to read */ });
+  }
+
+  // false pauses libuv's reading (onread's contract) until the sink drains.
+  private take(buf: Buffer, n: number): boolean {
+    if (this.sink.chunk(this.service, this.kind, buf.subarray(0, n))) return true;
+    this.paused = true;
+    this.sink.onDrain(() => {
+      this.paused = false;
+      this.socket.resume();
+    });
+    return false;
+  }
+
+  // At a process's exit: everything it wrote is in the pipe now. Read it here, so its lines
+  // land before svrun reports the exit, then end a partial last line (the next run starts a
+  // new one). While the sink is full the rest comes through libuv once it drains, unended.
+  drain(): void {
+    if (this.paused) return;
+    const buf = buffer();
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(this.fd, buf, 0, READ_SIZE, null);
+      } catch {
+        break; // EAGAIN: empty
+      }
+      if (n <= 0) break;
+      if (!this.take(buf, n)) {
+        this.socket.pause();
+        return;
+      }
+    }
+    this.sink.end(this.service, this.kind);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
