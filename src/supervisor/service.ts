@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { acquireLock, holdOk, openControl, prepareSuperviseDir, writeSupervise, type Closeable, type LockHandle } from '../supervise/files.js';
+import { SuperviseWriter, acquireLock, holdOk, openControl, prepareSuperviseDir, superviseFiles, type Closeable, type LockHandle } from '../supervise/files.js';
 import type { StatusRecord } from '../supervise/status.js';
 import { djbError } from '../errors.js';
 import type { ServiceConfig } from './config.js';
@@ -59,8 +59,7 @@ export class Service {
   private handles: Closeable[] = [];
   private lock: LockHandle | null = null;
   private superviseDir = '';
-  // what writeStatus last put in each supervise/ file
-  private readonly written = new Map<string, string>();
+  private files: SuperviseWriter | null = null;
   private goneResolve!: () => void;
   private streams = new Set<NodeJS.ReadableStream>();
   private depth = 0;
@@ -83,6 +82,7 @@ export class Service {
   async open(): Promise<void> {
     this.superviseDir = await prepareSuperviseDir(this.opts.stateDir ?? this.dir, this.opts.io.fifos);
     this.lock = await acquireLock(this.superviseDir, this.name);
+    this.files = new SuperviseWriter(this.superviseDir, (err) => this.opts.log.warn({ event: 'status-write' }, err.message));
     this.handles.push(openControl(this.superviseDir, (letters) => this.control(letters)));
     this.handles.push(holdOk(this.superviseDir));
   }
@@ -119,7 +119,12 @@ export class Service {
    * be replaced by rename, which costs ext4 several times a first write (100 services: 60 ms).
    */
   announce(): void {
-    if (this.written.size === 0) this.writeStatus();
+    if (!this.files?.started) this.writeStatus();
+  }
+
+  /** Resolves once supervise/ says what the service's state is now. */
+  written(): Promise<void> {
+    return this.files?.idle() ?? Promise.resolve();
   }
 
   /** Applies control letters, as written to supervise/control. */
@@ -149,7 +154,7 @@ export class Service {
       this.opts.onChange?.(this.state, prev);
     }
     // Log lines come last: after the processes are started (a respawn does not wait on them)
-    // and after supervise/ says what they say (whoever acts on a line finds the files agree).
+    // and once supervise/ says what they say (whoever acts on a line finds the files agree).
     if (this.depth === 0) this.flushNotes();
   }
 
@@ -157,12 +162,16 @@ export class Service {
     if (!this.notes.length) return;
     const notes = this.notes;
     this.notes = [];
-    for (const [level, obj, msg] of notes) this.opts.log[level](obj, msg);
+    const emit = () => {
+      for (const [level, obj, msg] of notes) this.opts.log[level](obj, msg);
+    };
+    if (this.files) this.files.afterWrite(emit);
+    else emit();
   }
 
   private note(level: 'info' | 'warn' | 'error', obj: Record<string, unknown>, msg: string): void {
-    if (this.depth === 0) this.opts.log[level](obj, msg);
-    else this.notes.push([level, obj, msg]);
+    this.notes.push([level, obj, msg]);
+    if (this.depth === 0) this.flushNotes();
   }
 
   private perform(effect: Effect): void {
@@ -180,8 +189,11 @@ export class Service {
         this.note(effect.level, { event: effect.event, ...effect.data }, effect.msg);
         return;
       case 'gone':
-        this.close();
-        this.goneResolve();
+        // the lock goes once the last state is on disk: a supervisor taking over finds it final
+        void this.written().then(() => {
+          this.close();
+          this.goneResolve();
+        });
         return;
     }
   }
@@ -284,7 +296,7 @@ export class Service {
   }
 
   private writeStatus(): void {
-    if (!this.superviseDir) return;
+    if (!this.files) return;
     const s = this.state;
     const rec: StatusRecord = {
       stamp: { sec: Math.floor(s.stamp / 1000), nsec: (s.stamp % 1000) * 1_000_000 },
@@ -294,18 +306,13 @@ export class Service {
       term: s.termSent,
       state: s.phase,
     };
-    try {
-      writeSupervise(this.superviseDir, rec, {
-        last: this.written,
-        wantExit: s.want === 'exit',
-        extra: {
-          failed: s.failed !== null, reason: s.failed ?? undefined, ready: s.ready, restarts: s.restarts,
-          nextStartAt: s.deadline?.why === 'restart' ? s.deadline.at : undefined,
-        },
-      });
-    } catch (err) {
-      this.opts.log.warn({ event: 'status-write' }, `unable to write supervise/status: ${djbError(err)}`);
-    }
+    this.files.write(superviseFiles(rec, {
+      wantExit: s.want === 'exit',
+      extra: {
+        failed: s.failed !== null, reason: s.failed ?? undefined, ready: s.ready, restarts: s.restarts,
+        nextStartAt: s.deadline?.why === 'restart' ? s.deadline.at : undefined,
+      },
+    }));
   }
 
   /** Resolves once the captured output pipes of past processes have closed (at most drainMs). */

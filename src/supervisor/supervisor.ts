@@ -181,6 +181,8 @@ export class Supervisor {
       this.opts.log.warn({ event: 'empty' }, `no service dirs in ${this.opts.dir} yet; watching for them`);
     }
     this.bootInOrder(fresh);
+    // 'up' and other lines after a scan come once sv and svrun status find the started state
+    await Promise.all(fresh.map((u) => u.written()));
   }
 
   // Services with a `needs` file wait until what they need is ready; a missing or cyclic need

@@ -129,6 +129,11 @@ export class Unit {
     this.main.settle();
   }
 
+  /** Resolves once the supervise/ files of both services say what their state is now. */
+  async written(): Promise<void> {
+    await Promise.all([this.main.written(), this.logger?.written()]);
+  }
+
   /** Writes the supervise/ files of a unit that is not booted now (it waits, or cannot start). */
   announce(): void {
     this.logger?.announce();

@@ -1,9 +1,10 @@
-import { lstatSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SvrunError } from '../../src/errors.js';
-import { acquireLock, holdOk, openControl, prepareSuperviseDir, writeSupervise } from '../../src/supervise/files.js';
+import { SuperviseWriter, acquireLock, holdOk, openControl, prepareSuperviseDir, superviseFiles } from '../../src/supervise/files.js';
+import { writeSupervise } from '../helpers/supervise.js';
 import { decodeStatus, type StatusRecord } from '../../src/supervise/status.js';
 import { makeTree, script, tempDir } from '../helpers/fs.js';
 import { pollUntil } from '../helpers/proc.js';
@@ -59,17 +60,52 @@ describe('prepareSuperviseDir', () => {
   });
 });
 
-describe('writeSupervise', () => {
+describe('SuperviseWriter', () => {
   it('writes status, stat, pid and svrun.json and leaves no .new files', async () => {
     const sup = await prepareSuperviseDir(tempDir());
-    writeSupervise(sup, { ...running, term: true, want: 'd' }, { wantExit: true, extra: { failed: true, reason: 'crash loop' } });
+    const errors: string[] = [];
+    const w = new SuperviseWriter(sup, (e) => errors.push(e.message));
+    expect(w.started).toBe(false);
+    w.write(superviseFiles({ ...running, term: true, want: 'd' }, { wantExit: true, extra: { failed: true, reason: 'crash loop' } }));
+    await w.idle();
     expect(decodeStatus(readFileSync(join(sup, 'status')))).toEqual({ ...running, term: true, want: 'd' });
     expect(readFileSync(join(sup, 'stat'), 'utf8')).toBe('run, got TERM, want exit\n');
     expect(readFileSync(join(sup, 'pid'), 'utf8')).toBe('4242\n');
     expect(JSON.parse(readFileSync(join(sup, 'svrun.json'), 'utf8'))).toEqual({ failed: true, reason: 'crash loop' });
-    writeSupervise(sup, { ...running, pid: 0, state: 'down' });
+    w.write(superviseFiles({ ...running, pid: 0, state: 'down' }));
+    await w.idle();
     expect(readFileSync(join(sup, 'pid'), 'utf8')).toBe('');
-    expect(() => lstatSync(join(sup, 'status.new'))).toThrow();
+    expect(readdirSync(sup).filter((n) => n.endsWith('.new'))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('ends on the last state queued, and runs each afterWrite once its state is on disk', async () => {
+    const sup = await prepareSuperviseDir(tempDir());
+    const w = new SuperviseWriter(sup, () => {});
+    const seen: string[] = [];
+    for (let pid = 1; pid <= 50; pid++) {
+      w.write(superviseFiles({ ...running, pid }));
+      w.afterWrite(() => seen.push(readFileSync(join(sup, 'pid'), 'utf8').trim()));
+    }
+    await w.idle();
+    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(50);
+    // every callback ran, in order, and none saw an older state than the one it waited for
+    expect(seen).toHaveLength(50);
+    expect(seen.map(Number)).toEqual([...seen.map(Number)].sort((a, b) => a - b));
+    expect(seen.map(Number).every((pid, i) => pid >= i + 1)).toBe(true);
+  });
+
+  it('reports a state it cannot write and writes the next one', async () => {
+    const dir = tempDir();
+    const errors: string[] = [];
+    const w = new SuperviseWriter(join(dir, 'missing'), (e) => errors.push(e.message));
+    w.write(superviseFiles(running));
+    await w.idle();
+    expect(errors[0]).toMatch(/^unable to write .*missing\/(status|stat|pid): file does not exist$/);
+    mkdirSync(join(dir, 'missing'));
+    w.write(superviseFiles(running));
+    await w.idle();
+    expect(decodeStatus(readFileSync(join(dir, 'missing/status')))).toEqual(running);
   });
 });
 

@@ -2,7 +2,8 @@
 // and one-line usage errors for bad wait settings.
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { holdOk, prepareSuperviseDir, writeSupervise } from '../../src/supervise/files.js';
+import { holdOk, prepareSuperviseDir } from '../../src/supervise/files.js';
+import { writeSupervise } from '../helpers/supervise.js';
 import type { StatusRecord } from '../../src/supervise/status.js';
 import { makeTree, script, tempDir } from '../helpers/fs.js';
 import { svrun } from '../helpers/proc.js';
