@@ -30,6 +30,16 @@ describe('default capture', () => {
     await u.stop();
   });
 
+  it('captures what a service writes by opening /dev/stdout and /dev/stderr (nginx-style configs)', async () => {
+    // a socketpair, as spawn's 'pipe' makes, cannot be opened through /proc/self/fd (ENXIO)
+    const dir = servicesDir({ 'svc/run': script('echo via-path > /dev/stdout\necho err-path > /dev/stderr\nexec sleep 1000') });
+    const u = await upReady(dir);
+    const file = join(dir, 'svc/supervise/log/current');
+    const got = await pollUntil(() => (lines(file).length >= 2 ? lines(file) : null), 10_000, 'two captured lines');
+    expect(got.map((l) => l.replace(STAMP, '')).sort()).toEqual(['stderr: err-path', 'via-path']);
+    await u.stop();
+  });
+
   it('writes to log/main/current when the service has a log/ dir without run', async () => {
     const dir = servicesDir({ 'svc/run': script('echo hello\nexec sleep 1000'), 'svc/log/config': 's4096\n' });
     const u = await upReady(dir);
