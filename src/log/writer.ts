@@ -6,10 +6,11 @@
 // backoff while the caller waits for 'drain'.
 import { EventEmitter } from 'node:events';
 import {
-  constants, openSync, closeSync, fchmodSync, fstatSync, fsync, renameSync, statSync, writevSync,
+  constants, fchmod, open, openSync, closeSync, fchmodSync, fstatSync, fsync, renameSync, statSync, writevSync,
 } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SvrunError, djbError } from '../errors.js';
 import { parseConfig, type LogConfig } from './config.js';
@@ -423,7 +424,8 @@ export class LogWriter extends EventEmitter {
     });
     if (!st.isDirectory()) throw new SvrunError('SYSTEM', `unable to open log directory ${dir}: not a directory`);
     try {
-      this.lockFd = openSync(join(dir, 'lock'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+      // creating files, in the thread pool: svrun up opens a hundred log dirs side by side
+      this.lockFd = await openAsync(join(dir, 'lock'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
     } catch (e) {
       throw new SvrunError('SYSTEM', `unable to lock ${dir}/lock: ${djbError(e)}`);
     }
@@ -434,8 +436,10 @@ export class LogWriter extends EventEmitter {
       this.config = await this.readConfig();
       this.lanes.forEach((f, i) => (f.opts = this.frameOptions(i === 0 ? '' : this.o.marks[i - 1]!)));
       this.recoverUnclean();
-      this.current = openCurrent(dir);
-      this.size = fstatSync(this.current).size;
+      this.current = await openAsync(join(dir, 'current'), CURRENT_FLAGS, 0o644);
+      const cur = fstatSync(this.current);
+      if ((cur.mode & 0o777) !== 0o644) await fchmodAsync(this.current, 0o644);
+      this.size = cur.size;
       this.o.info(`${this.size ? 'append' : 'new'}: ${dir}/current`);
     } catch (e) {
       closeSync(this.lockFd);
@@ -496,9 +500,14 @@ export class LogWriter extends EventEmitter {
   }
 }
 
-// open_append + fchmod 0644, as svlogd opens current.
+const CURRENT_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
+const openAsync = promisify(open);
+const fchmodAsync = promisify(fchmod);
+
+// open_append, mode 0644 whatever the umask, as svlogd opens current (its fchmod is skipped
+// when the mode is right already: each one is a journal entry)
 function openCurrent(dir: string): number {
-  const fd = openSync(join(dir, 'current'), constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
-  fchmodSync(fd, 0o644);
+  const fd = openSync(join(dir, 'current'), CURRENT_FLAGS, 0o644);
+  if ((fstatSync(fd).mode & 0o777) !== 0o644) fchmodSync(fd, 0o644);
   return fd;
 }
