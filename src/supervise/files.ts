@@ -2,5 +2,5 @@
 // lock it, write state into it, and listen on its FIFOs.
 export { prepareSuperviseDir } from './dir.js';
 export { SuperviseWriter, superviseFiles, type WriteOptions } from './write.js';
-export { acquireLock, type LockHandle } from './lock.js';
+export { acquireLock, lockOpened, openLockFile, type LockHandle } from './lock.js';
 export { openControl, holdOk, type Closeable } from './fifo.js';

@@ -1,9 +1,12 @@
 // The exclusive lock on supervise/lock that keeps two supervisors off one service. It is a
 // real flock(2), so runsv and svrun exclude each other.
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, open } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { SvrunError, djbError } from '../errors.js';
 import { flockFd } from '../os/flock.js';
+
+const openAsync = promisify(open);
 
 /** A held lock; release() closes the file, which drops the lock. */
 export interface LockHandle {
@@ -13,13 +16,23 @@ export interface LockHandle {
 
 /** Takes a non-blocking exclusive flock on SUPERVISE/lock (see src/os/flock.ts). */
 export async function acquireLock(superviseDir: string, name: string): Promise<LockHandle> {
-  const path = join(superviseDir, 'lock');
-  let fd: number;
+  return lockOpened(await openLockFile(superviseDir, name), name);
+}
+
+/**
+ * Opens (creating it) SUPERVISE/lock, in the thread pool: creating a file can wait on the
+ * file system's journal, so svrun up creates a hundred of them side by side, while mkfifo runs.
+ */
+export async function openLockFile(superviseDir: string, name: string): Promise<number> {
   try {
-    fd = openSync(path, 'a', 0o600);
+    return await openAsync(join(superviseDir, 'lock'), 'a', 0o600);
   } catch (err) {
     throw new SvrunError('SYSTEM', `${name}: unable to open supervise/lock: ${djbError(err)}`, { cause: err });
   }
+}
+
+/** Takes the flock on fd, an open supervise/lock; closes fd when it cannot. */
+export async function lockOpened(fd: number, name: string): Promise<LockHandle> {
   let locked: boolean;
   try {
     locked = await flockFd(fd, `${name}/supervise/lock`);

@@ -1,10 +1,10 @@
 // One supervised service dir (a main service, or its log/): owns the state, the one timer,
 // the child processes and the supervise/ files, and performs the machine's effects.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { SuperviseWriter, acquireLock, holdOk, openControl, prepareSuperviseDir, superviseFiles, type Closeable, type LockHandle } from '../supervise/files.js';
+import { SuperviseWriter, holdOk, lockOpened, openControl, openLockFile, prepareSuperviseDir, superviseFiles, type Closeable, type LockHandle } from '../supervise/files.js';
 import type { StatusRecord } from '../supervise/status.js';
 import { djbError } from '../errors.js';
 import type { ServiceConfig } from './config.js';
@@ -80,8 +80,18 @@ export class Service {
 
   /** Takes the lock and opens supervise/; throws (LOCKED, BAD_SERVICE) if it cannot. */
   async open(): Promise<void> {
-    this.superviseDir = await prepareSuperviseDir(this.opts.stateDir ?? this.dir, this.opts.io.fifos);
-    this.lock = await acquireLock(this.superviseDir, this.name);
+    const base = this.opts.stateDir ?? this.dir;
+    // supervise/ exists once prepareSuperviseDir has returned its promise: the lock file is
+    // created while mkfifo runs, and every service then locks in the same helper (os/flock.ts)
+    const made = prepareSuperviseDir(base, this.opts.io.fifos);
+    const [dir, fd] = await Promise.allSettled([made, openLockFile(join(base, 'supervise'), this.name)]);
+    if (dir.status === 'rejected') {
+      if (fd.status === 'fulfilled') closeSync(fd.value);
+      throw dir.reason;
+    }
+    if (fd.status === 'rejected') throw fd.reason;
+    this.superviseDir = dir.value;
+    this.lock = await lockOpened(fd.value, this.name);
     this.files = new SuperviseWriter(this.superviseDir, (err) => this.opts.log.warn({ event: 'status-write' }, err.message));
     this.handles.push(openControl(this.superviseDir, (letters) => this.control(letters)));
     this.handles.push(holdOk(this.superviseDir));
