@@ -2,7 +2,7 @@
 // terminal (a pseudo-terminal from `script -q`), plain without one or with NO_COLOR.
 import { describe, expect, it } from 'vitest';
 import { script } from '../helpers/fs.js';
-import { SVRUN, start } from '../helpers/proc.js';
+import { SVRUN, pollUntil, start } from '../helpers/proc.js';
 import { servicesDir } from './harness.js';
 
 const ESC = '\x1b[';
@@ -83,7 +83,9 @@ describe('the console of svrun up', () => {
     u.proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     // whole lines only: the last piece of stdout may be a line still arriving
     const count = (re: RegExp) => stdout.slice(0, stdout.lastIndexOf('\n') + 1).split('\n').filter((l) => re.test(l)).length;
-    await u.waitUntil(() => count(/^\d\d:\d\d:\d\d aa \| a+$/) + count(/^\d\d:\d\d:\d\d bb \| b+$/) >= 10, '10 whole lines', 30_000);
+    // polled: u.waitUntil re-checks on the combined output, which may arrive before stdout's
+    // own 'data' has run, and then nothing more comes to trigger another look
+    await pollUntil(() => count(/^\d\d:\d\d:\d\d aa \| a+$/) + count(/^\d\d:\d\d:\d\d bb \| b+$/) >= 10 || null, 30_000, '10 whole lines');
     const serviceLines = stdout.split('\n').filter(Boolean);
     expect(serviceLines).toHaveLength(10);
     for (const l of serviceLines) expect(l).toMatch(/^\d\d:\d\d:\d\d (aa \| a{70000}|bb \| b{70000})$/);
