@@ -1,10 +1,11 @@
 // Writes supervise/status, stat and pid (runit's formats) and svrun.json (svrun's own
 // fields), each through FILE.new + rename so readers never see a half-written file.
-// Off the main thread: creating the .new files is where ext4 makes a writer wait for its
-// journal (0.3 to 2 ms a file, measured), and a hundred services starting or stopping at once
-// would wait one after another, holding up every spawn behind them. One state at a time per
-// service, so renames never land out of order; a state that is superseded before its turn
-// is skipped, as the next one says more.
+// A bring-up or stop-all writes off the main thread: creating the .new files is where ext4
+// makes a writer wait for its journal (0.3 to 2 ms a file, measured), and a hundred services
+// starting or stopping at once would wait one after another, holding up every spawn behind
+// them. One state at a time per service, so renames never land out of order; a state that is
+// superseded before its turn is skipped, as the next one says more.
+import { renameSync, writeFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SvrunError, djbError } from '../errors.js';
@@ -45,9 +46,19 @@ export class SuperviseWriter {
     return this.seq > 0;
   }
 
-  /** Queues a state; a queued one that has not started writing is dropped for it. */
-  write(files: [string, string | Buffer][]): void {
+  /**
+   * Writes a state: at once on this thread when nothing is in flight and defer is false (sv
+   * reads status right after it sent a command, as runsv answers at once), else queued for the
+   * thread pool, where a queued state that has not started writing is dropped for a newer one.
+   * svrun up defers the writes of a bring-up and of a stop-all: a hundred services at once.
+   */
+  write(files: [string, string | Buffer][], defer = false): void {
     this.seq++;
+    if (!defer && !this.busy) {
+      for (const [name, data] of files) this.writeNow(name, data);
+      this.settled(this.seq);
+      return;
+    }
     this.queued = files;
     if (!this.busy) void this.pump();
   }
@@ -70,12 +81,30 @@ export class SuperviseWriter {
       const seq = this.seq;
       this.queued = null;
       await Promise.all(files.map(([name, data]) => this.writeOne(name, data)));
-      this.done = seq;
-      const ready = this.waiters.filter((w) => w.seq <= seq);
-      this.waiters = this.waiters.filter((w) => w.seq > seq);
-      for (const w of ready) w.fn();
+      this.settled(seq);
     }
     this.busy = false;
+  }
+
+  private settled(seq: number): void {
+    this.done = seq;
+    const ready = this.waiters.filter((w) => w.seq <= seq);
+    this.waiters = this.waiters.filter((w) => w.seq > seq);
+    for (const w of ready) w.fn();
+  }
+
+  private writeNow(name: string, data: string | Buffer): void {
+    const key = typeof data === 'string' ? data : data.toString('latin1');
+    if (this.written.get(name) === key) return;
+    const path = join(this.dir, name);
+    try {
+      writeFileSync(`${path}.new`, data, { mode: 0o644 });
+      renameSync(`${path}.new`, path);
+      this.written.set(name, key);
+    } catch (err) {
+      this.written.delete(name);
+      this.onError(new SvrunError('SYSTEM', `unable to write ${path}: ${djbError(err)}`, { cause: err }));
+    }
   }
 
   private async writeOne(name: string, data: string | Buffer): Promise<void> {

@@ -119,7 +119,7 @@ export class Service {
 
   /** Writes the supervise/ files and log lines held back since startBoot(). */
   settle(): void {
-    this.writeStatus();
+    this.writeStatus(true);
     this.flushNotes();
   }
 
@@ -129,7 +129,7 @@ export class Service {
    * be replaced by rename, which costs ext4 several times a first write (100 services: 60 ms).
    */
   announce(): void {
-    if (!this.files?.started) this.writeStatus();
+    if (!this.files?.started) this.writeStatus(true);
   }
 
   /** Resolves once supervise/ says what the service's state is now. */
@@ -305,7 +305,10 @@ export class Service {
     }, Math.max(0, d.at - this.clock()));
   }
 
-  private writeStatus(): void {
+  /** Set for a stop-all: this service's supervise/ files are written in the thread pool. */
+  deferWrites = false;
+
+  private writeStatus(defer = this.deferWrites): void {
     if (!this.files) return;
     const s = this.state;
     const rec: StatusRecord = {
@@ -322,7 +325,7 @@ export class Service {
         failed: s.failed !== null, reason: s.failed ?? undefined, ready: s.ready, restarts: s.restarts,
         nextStartAt: s.deadline?.why === 'restart' ? s.deadline.at : undefined,
       },
-    }));
+    }), defer);
   }
 
   /** Resolves once the captured output pipes of past processes have closed (at most drainMs). */

@@ -142,6 +142,9 @@ export class Unit {
 
   /** Stops the main service, lets the logger read to the end, and releases everything. */
   async stop(): Promise<void> {
+    // a stop-all stops a hundred services at once: their files go to the thread pool
+    this.main.deferWrites = true;
+    if (this.logger) this.logger.deferWrites = true;
     this.main.control('x');
     await this.main.gone;
     if (this.logger) {

@@ -84,7 +84,7 @@ describe('SuperviseWriter', () => {
     const w = new SuperviseWriter(sup, () => {});
     const seen: string[] = [];
     for (let pid = 1; pid <= 50; pid++) {
-      w.write(superviseFiles({ ...running, pid }));
+      w.write(superviseFiles({ ...running, pid }), true);
       w.afterWrite(() => seen.push(readFileSync(join(sup, 'pid'), 'utf8').trim()));
     }
     await w.idle();
@@ -93,6 +93,18 @@ describe('SuperviseWriter', () => {
     expect(seen).toHaveLength(50);
     expect(seen.map(Number)).toEqual([...seen.map(Number)].sort((a, b) => a - b));
     expect(seen.map(Number).every((pid, i) => pid >= i + 1)).toBe(true);
+  });
+
+  it('writes at once when nothing is in flight and the write is not deferred (sv reads right after a command)', async () => {
+    const sup = await prepareSuperviseDir(tempDir());
+    const w = new SuperviseWriter(sup, () => {});
+    w.write(superviseFiles({ ...running, paused: true }));
+    expect(decodeStatus(readFileSync(join(sup, 'status'))).paused).toBe(true);
+    // while a deferred state is in flight, the next one queues behind it: renames stay in order
+    w.write(superviseFiles({ ...running, pid: 7 }), true);
+    w.write(superviseFiles({ ...running, pid: 8 }));
+    await w.idle();
+    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(8);
   });
 
   it('reports a state it cannot write and writes the next one', async () => {
