@@ -1,12 +1,13 @@
 // A log directory being written: svlogd's behaviour for one DIR, as an object the CLI and
 // the supervisor (default capture) both use. write() frames, places and appends in the same
-// call (writev), so nothing read is held: a SIGKILL loses at most the chunk being handled, as
-// svlogd loses at most its read buffer. A rotation (current synced in the thread pool first),
-// a disk that refuses, or a processor still running hands over to a pump, which retries with
-// backoff while the caller waits for 'drain'.
+// call (writev), rotating as it goes (fsync included, on this thread: bytes held while a sync
+// ran in the thread pool would be lost to a SIGKILL), so nothing read is held: a SIGKILL loses
+// at most the chunk being handled, as svlogd loses at most its read buffer. Only when the disk
+// refuses (or a processor still runs) does a pump take over, retrying with backoff while the
+// caller waits for 'drain'.
 import { EventEmitter } from 'node:events';
 import {
-  constants, fchmod, open, openSync, closeSync, fchmodSync, fstatSync, fsync, renameSync, statSync, writevSync,
+  constants, fchmod, open, openSync, closeSync, fchmodSync, fstatSync, fsync, fsyncSync, renameSync, statSync, writevSync,
 } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -255,9 +256,11 @@ export class LogWriter extends EventEmitter {
     if (this.pumping || this.current < 0 && !this.rot) return;
     try {
       while (this.ops.length > 0) {
-        // rotation syncs current in the thread pool, so the pump does it
-        if (this.ops[0] === ROTATE) break;
-        else {
+        if (this.ops[0] === ROTATE) {
+          if (this.processing) break;
+          while (!this.rotateStep());
+          this.ops.shift();
+        } else {
           this.consume(writevSync(this.current, this.batch()));
         }
       }
@@ -294,7 +297,6 @@ export class LogWriter extends EventEmitter {
       while (this.ops.length > 0) {
         if (this.ops[0] === ROTATE) {
           await this.processing;
-          if (!this.rot) await this.syncCurrent();
           while (!(await this.retry(() => this.rotateWhat(), () => this.rotateStep())));
           this.ops.shift();
           continue;
@@ -354,27 +356,17 @@ export class LogWriter extends EventEmitter {
 
   private rotateWhat(): string {
     const step = this.rot?.step ?? 0;
-    return [`close ${this.dir}/current`, `rename ${this.dir}/current`, `create ${this.dir}/current`][step]!;
+    return [`fsync ${this.dir}/current`, `rename ${this.dir}/current`, `create ${this.dir}/current`][step]!;
   }
 
-  // svlogd syncs current before it renames it; here in the thread pool, so a slow disk holds
-  // up only this log (its writer waits on 'drain'), not svrun's event loop and every service.
-  private syncCurrent(): Promise<void> {
-    const fd = this.current;
-    if (fd < 0) return Promise.resolve();
-    return new Promise((resolve) => fsync(fd, (err) => {
-      if (err) this.o.warn(`warning: unable to fsync ${this.dir}/current: ${djbError(err)}`);
-      resolve();
-    }));
-  }
-
-  // svlogd's rotate(), one step per call so a refusal retries only that step: (synced) 0744,
+  // svlogd's rotate(), one step per call so a refusal retries only that step: fsync and 0744,
   // rename to @….s (or .u for a processor), new current. True when done.
   private rotateStep(): boolean {
     const dir = this.dir;
     const proc = this.config.processor;
     if (!this.rot) {
       const name = freshName(dir, proc ? 'u' : 's', this.o.clock, this.lastName);
+      fsyncSync(this.current);
       fchmodSync(this.current, 0o744);
       closeSync(this.current);
       this.current = -1;
