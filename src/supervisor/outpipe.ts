@@ -7,7 +7,6 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import { join } from 'node:path';
-import { growPipe } from '../os/pipesize.js';
 import { makeFifos } from '../supervise/dir.js';
 import type { ChunkSink } from './lines.js';
 
@@ -75,7 +74,6 @@ export async function openOutPipes(superviseDir: string, service: string, sink: 
 class Reader {
   private readonly socket: Socket;
   private paused = false;
-  private grown = false;
 
   constructor(private readonly fd: number, private readonly service: string, private readonly kind: 'stdout' | 'stderr', private readonly sink: ChunkSink) {
     // onread is a constructor option since Node 12; @types/node lists it only for connect().
@@ -89,11 +87,6 @@ class Reader {
 
   // false pauses libuv's reading (onread's contract) until the sink drains.
   private take(buf: Buffer, n: number): boolean {
-    // A full read: the pipe was full, so the service was blocked on svrun. Flooders only.
-    if (n === READ_SIZE && !this.grown) {
-      this.grown = true;
-      void growPipe(this.fd);
-    }
     if (this.sink.chunk(this.service, this.kind, buf.subarray(0, n))) return true;
     this.paused = true;
     this.sink.onDrain(() => {

@@ -1,5 +1,4 @@
 // Default capture: services without log/run get their output in svlogd-format files.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,19 +87,6 @@ describe('default capture', () => {
       expect(got.filter((l) => !l.startsWith('stderr: '))).toEqual(Array.from({ length: 30_000 }, (_, k) => `${n} ${k + 1} ${' '.repeat((k + 1) % 300)}`));
       expect(got.filter((l) => l.startsWith('stderr: '))).toEqual(Array.from({ length: 3000 }, (_, k) => `stderr: ${n} err ${k + 1}`));
     }
-    await u.stop();
-  });
-
-  it('grows the capture pipe of a service that fills it (F_SETPIPE_SZ), not of one that does not', async () => {
-    // one write(2) of 1 MB: the pipe is full when svrun reads it
-    const dir = servicesDir({ 'svc/run': script("perl -e 'print join(\"\", map { \"line $_\\n\" } 1..100000)'\necho small >&2\nexec sleep 1000") });
-    const u = await upReady(dir);
-    const current = join(dir, 'svc/supervise/log/current');
-    await pollUntil(() => lines(current).some((l) => l.endsWith(' stderr: small')) || null, 20_000, 'the line after the flood');
-    // opened read-write, the FIFO is neither read from nor waited on
-    const size = (fifo: string) => execFileSync('perl', ['-e', 'open(my $fh, "+<", $ARGV[0]) or die "$!"; print fcntl($fh, 1032, 0)', join(dir, 'svc/supervise', fifo)], { encoding: 'utf8' });
-    await pollUntil(() => size('out.pipe') === String(1 << 20) || null, 10_000, 'out.pipe grown to 1 MiB');
-    expect(size('err.pipe')).toBe('65536');
     await u.stop();
   });
 });
