@@ -141,6 +141,17 @@ describe('RabbitMQ broker', () => {
     const s = await startStack({ env: { BROKER_URL: `${BASE}?queue=${q}` } });
     const conn = await amqp.connect(BASE);
     onTestFinished(() => conn.close());
+    // "broker connected" comes before the worker's consume: delete the queue once it consumes
+    // (a channel per look: checkQueue on a queue not declared yet closes its channel)
+    await pollUntil(async () => {
+      const c = await conn.createChannel();
+      c.on('error', () => {});
+      try {
+        return (await c.checkQueue(q)).consumerCount >= 1 || null;
+      } finally {
+        await c.close().catch(() => {});
+      }
+    }, 15_000, 'the worker consuming');
     await (await conn.createChannel()).deleteQueue(q);
     await s.up.waitFor('broker cancelled the consumer');
     await pollUntil(() => (s.up.output().match(/broker connected/g) ?? []).length >= 3 || null, 15_000, 'the worker reconnected');
