@@ -28,7 +28,7 @@ export function superviseFiles(rec: StatusRecord, opts: WriteOptions = {}): [str
   return files;
 }
 
-/** One service's supervise/ files, written in the thread pool, in order. */
+/** One service's supervise/ files, written in order: at once, or in the thread pool. */
 export class SuperviseWriter {
   // what is on disk in each file (latin1 for the binary status): unchanged files are skipped
   private readonly written = new Map<string, string>();
@@ -55,7 +55,15 @@ export class SuperviseWriter {
   write(files: [string, string | Buffer][], defer = false): void {
     this.seq++;
     if (!defer && !this.busy) {
-      for (const [name, data] of files) this.writeNow(name, data);
+      for (const f of this.changed(files)) {
+        try {
+          writeFileSync(`${f.path}.new`, f.data, { mode: 0o644 });
+          renameSync(`${f.path}.new`, f.path);
+          this.wrote(f);
+        } catch (err) {
+          this.failed(f, err);
+        }
+      }
       this.settled(this.seq);
       return;
     }
@@ -80,7 +88,15 @@ export class SuperviseWriter {
       const files = this.queued;
       const seq = this.seq;
       this.queued = null;
-      await Promise.all(files.map(([name, data]) => this.writeOne(name, data)));
+      await Promise.all(this.changed(files).map(async (f) => {
+        try {
+          await writeFile(`${f.path}.new`, f.data, { mode: 0o644 });
+          await rename(`${f.path}.new`, f.path);
+          this.wrote(f);
+        } catch (err) {
+          this.failed(f, err);
+        }
+      }));
       this.settled(seq);
     }
     this.busy = false;
@@ -93,31 +109,26 @@ export class SuperviseWriter {
     for (const w of ready) w.fn();
   }
 
-  private writeNow(name: string, data: string | Buffer): void {
-    const key = typeof data === 'string' ? data : data.toString('latin1');
-    if (this.written.get(name) === key) return;
-    const path = join(this.dir, name);
-    try {
-      writeFileSync(`${path}.new`, data, { mode: 0o644 });
-      renameSync(`${path}.new`, path);
-      this.written.set(name, key);
-    } catch (err) {
-      this.written.delete(name);
-      this.onError(new SvrunError('SYSTEM', `unable to write ${path}: ${djbError(err)}`, { cause: err }));
-    }
+  // The files whose content differs from what is on disk (latin1 keys the binary status).
+  private changed(files: [string, string | Buffer][]): Pending[] {
+    return files
+      .map(([name, data]) => ({ name, data, path: join(this.dir, name), key: typeof data === 'string' ? data : data.toString('latin1') }))
+      .filter((f) => this.written.get(f.name) !== f.key);
   }
 
-  private async writeOne(name: string, data: string | Buffer): Promise<void> {
-    const key = typeof data === 'string' ? data : data.toString('latin1');
-    if (this.written.get(name) === key) return;
-    const path = join(this.dir, name);
-    try {
-      await writeFile(`${path}.new`, data, { mode: 0o644 });
-      await rename(`${path}.new`, path);
-      this.written.set(name, key);
-    } catch (err) {
-      this.written.delete(name);
-      this.onError(new SvrunError('SYSTEM', `unable to write ${path}: ${djbError(err)}`, { cause: err }));
-    }
+  private wrote(f: Pending): void {
+    this.written.set(f.name, f.key);
   }
+
+  private failed(f: Pending, err: unknown): void {
+    this.written.delete(f.name);
+    this.onError(new SvrunError('SYSTEM', `unable to write ${f.path}: ${djbError(err)}`, { cause: err }));
+  }
+}
+
+interface Pending {
+  name: string;
+  data: string | Buffer;
+  path: string;
+  key: string;
 }

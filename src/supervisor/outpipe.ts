@@ -7,7 +7,6 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import { join } from 'node:path';
-import { makeFifos } from '../supervise/dir.js';
 import type { ChunkSink } from './lines.js';
 
 /** The FIFOs a captured service needs in supervise/ (made with control and ok). */
@@ -27,10 +26,12 @@ export interface OutPipes {
   close(): void;
 }
 
-/** Opens (creating if needed) SUPERVISE/out.pipe and err.pipe and starts feeding sink. */
-export async function openOutPipes(superviseDir: string, service: string, sink: ChunkSink): Promise<OutPipes> {
+/**
+ * Opens SUPERVISE/out.pipe and err.pipe (made with control and ok: the service's io.fifos is
+ * OUT_FIFOS) and starts feeding sink.
+ */
+export function openOutPipes(superviseDir: string, service: string, sink: ChunkSink): OutPipes {
   const paths = OUT_FIFOS.map((n) => join(superviseDir, n));
-  await makeFifos(paths);
   const readers: Reader[] = [];
   const writeFds: number[] = [];
   try {

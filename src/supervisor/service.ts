@@ -61,10 +61,8 @@ export class Service {
   private superviseDir = '';
   private files: SuperviseWriter | null = null;
   private goneResolve!: () => void;
-  private streams = new Set<NodeJS.ReadableStream>();
   private depth = 0;
   private notes: ['info' | 'warn' | 'error', Record<string, unknown>, string][] = [];
-  private onDrained: (() => void) | null = null;
   /** Resolves when the service has exited for good (want exit and down). */
   readonly gone: Promise<void>;
   private readonly clock: () => number;
@@ -238,13 +236,7 @@ export class Service {
     });
     this.child = child;
     for (const [stream, kind] of [[child.stdout, 'stdout'], [child.stderr, 'stderr']] as const) {
-      if (!stream) continue;
-      this.streams.add(stream);
-      stream.once('close', () => {
-        this.streams.delete(stream);
-        if (this.streams.size === 0) this.onDrained?.();
-      });
-      pipeLines(stream, this.name, kind, io.sink);
+      if (stream) pipeLines(stream, this.name, kind, io.sink);
     }
     let reported = false;
     const report = (code: number | null, signal: NodeJS.Signals | null) => {
@@ -326,20 +318,6 @@ export class Service {
         nextStartAt: s.deadline?.why === 'restart' ? s.deadline.at : undefined,
       },
     }), defer);
-  }
-
-  /** Resolves once the captured output pipes of past processes have closed (at most drainMs). */
-  drained(drainMs = 1000): Promise<void> {
-    if (this.streams.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      // A daemonised grandchild may hold the pipe for ever: do not wait for it.
-      const timer = setTimeout(done, drainMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.onDrained = done;
-    });
   }
 
   /** Stops timers and releases supervise/ (the lock goes with it). */

@@ -91,7 +91,7 @@ export class Unit {
         // Instances past the first capture into their own state dir.
         capture = await openCapture(stateDir, log);
         const sink = teeSink(ctx.sink, fileSink(capture));
-        const pipes = await openOutPipes(join(stateDir, 'supervise'), name, sink);
+        const pipes = openOutPipes(join(stateDir, 'supervise'), name, sink);
         out = pipes;
         Object.assign(io, { sink, stdout: pipes.stdoutFd, stderr: pipes.stderrFd, exited: () => pipes.drain() });
       }
@@ -155,8 +155,6 @@ export class Unit {
     this.pipe?.close();
     this.out?.close();
     try {
-      // Lines still in a pipe when run died arrive after its exit: let them land first.
-      await this.main.drained();
       await this.capture?.close(CAPTURE_CLOSE_MS);
     } catch (err) {
       this.ctx.log.child({ service: this.name }).error({ event: 'log-write' }, (err as Error).message);
