@@ -1,6 +1,6 @@
 // Writing the CLI's own output straight to fd 1 and 2: creating process.stdout costs a
 // `svrun status` (which monitoring runs every few seconds) about 3 ms, more than its output.
-import { writeSync } from 'node:fs';
+import { fs } from '../os/syncfs.js';
 
 /** Writes s to fd (1 or 2) in full; a reader that went away (EPIPE) gets nothing more, quietly. */
 export function writeFd(fd: 1 | 2, s: string): void {
@@ -8,7 +8,7 @@ export function writeFd(fd: 1 | 2, s: string): void {
   while (buf.length > 0) {
     let n: number;
     try {
-      n = writeSync(fd, buf);
+      n = fs.writeSync(fd, buf);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EPIPE') return;

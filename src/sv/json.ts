@@ -1,6 +1,7 @@
 // svrun's extensions to `sv status`: listing every service of a services dir, and a JSON
 // form for programs (runit state plus the fields svrun keeps in supervise/svrun.json).
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { fs } from '../os/syncfs.js';
 import { join, resolve } from 'node:path';
 import { SvrunError, djbError } from '../errors.js';
 import type { StatusRecord } from '../supervise/status.js';
@@ -11,7 +12,7 @@ export function listServices(dir: string, cwd: string): { name: string; dir: str
   const abs = resolve(cwd, dir);
   let entries: Dirent[];
   try {
-    entries = readdirSync(abs, { withFileTypes: true });
+    entries = fs.readdirSync(abs, { withFileTypes: true });
   } catch (err) {
     throw new SvrunError('SYSTEM', `unable to read services directory ${dir}: ${djbError(err)}; pass -d DIR or set SVDIR`, { cause: err });
   }
@@ -29,7 +30,7 @@ function instances(name: string, dir: string): { name: string; dir: string }[] {
   let entries: string[];
   try {
     if (!isDir(join(dir, 'instances'))) return [];
-    entries = readdirSync(join(dir, 'instances'));
+    entries = fs.readdirSync(join(dir, 'instances'));
   } catch {
     return [];
   }
@@ -40,7 +41,7 @@ function instances(name: string, dir: string): { name: string; dir: string }[] {
 }
 
 function isDir(path: string): boolean {
-  try { return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false; } catch { return false; }
+  try { return fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false; } catch { return false; }
 }
 
 /** One service's status as JSON-ready data, or { error } when it cannot be read. */

@@ -1,6 +1,6 @@
 // Reading a service dir as sv does: resolve the name, see whether a supervisor holds
 // supervise/ok, read supervise/status. Effects only; nothing here prints.
-import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { fs } from '../os/syncfs.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { decodeStatus, type StatusRecord } from '../supervise/status.js';
 
@@ -25,7 +25,7 @@ const NO_ENTRY: NodeJS.ErrnoException = Object.assign(new Error('no such file or
 /** The OS error that chdir(dir) would give, or undefined when dir is a usable directory. */
 export function dirError(dir: string): NodeJS.ErrnoException | undefined {
   try {
-    const st = statSync(dir, { throwIfNoEntry: false });
+    const st = fs.statSync(dir, { throwIfNoEntry: false });
     if (!st) return NO_ENTRY;
     if (st.isDirectory()) return undefined;
     return Object.assign(new Error(`${dir}: not a directory`), { code: 'ENOTDIR' });
@@ -43,7 +43,7 @@ export type Probe =
 /** sv's svstatus_get: is a supervisor alive on DIR (ok FIFO has a reader), and its status record. */
 export function probe(dir: string): Probe {
   try {
-    closeSync(openSync(join(dir, 'supervise/ok'), constants.O_WRONLY | constants.O_NONBLOCK));
+    fs.closeSync(fs.openSync(join(dir, 'supervise/ok'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENXIO') return { kind: 'not-running' };
     return { kind: 'error', msg: 'unable to open supervise/ok', err };
@@ -53,16 +53,16 @@ export function probe(dir: string): Probe {
   let n: number;
   let fd: number;
   try {
-    fd = openSync(join(dir, 'supervise/status'), constants.O_RDONLY);
+    fd = fs.openSync(join(dir, 'supervise/status'), fs.constants.O_RDONLY);
   } catch (err) {
     return { kind: 'error', msg: 'unable to open supervise/status', err };
   }
   try {
-    n = readSync(fd, buf, 0, 20, null);
+    n = fs.readSync(fd, buf, 0, 20, null);
   } catch (err) {
     return { kind: 'error', msg: 'unable to read supervise/status', err };
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
   if (n !== 20 && n !== 18) return { kind: 'error', msg: 'unable to read supervise/status: bad format' };
   return { kind: 'ok', rec: decodeStatus(buf.subarray(0, n)) };
@@ -71,7 +71,7 @@ export function probe(dir: string): Probe {
 /** DIR/down exists (true), does not (false), or cannot be stat'ed (the error). */
 export function downFile(dir: string): boolean | NodeJS.ErrnoException {
   try {
-    return statSync(join(dir, 'down'), { throwIfNoEntry: false }) !== undefined;
+    return fs.statSync(join(dir, 'down'), { throwIfNoEntry: false }) !== undefined;
   } catch (err) {
     return err as NodeJS.ErrnoException;
   }
@@ -80,7 +80,7 @@ export function downFile(dir: string): boolean | NodeJS.ErrnoException {
 /** svrun's own fields from supervise/svrun.json, or undefined when absent or unreadable. */
 export function readExtra(dir: string): Record<string, unknown> | undefined {
   try {
-    const v: unknown = JSON.parse(readFileSync(join(dir, 'supervise/svrun.json'), 'utf8'));
+    const v: unknown = JSON.parse(fs.readFileSync(join(dir, 'supervise/svrun.json'), 'utf8'));
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined; // runsv never writes it; a torn or foreign file is not worth a failure

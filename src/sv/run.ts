@@ -1,6 +1,6 @@
 // The sv work-alike: applies one command to services and prints runit's sv lines
 // (ok:/fail:/warning:/timeout:/kill: and status lines); resolves to sv's exit code.
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { fs } from '../os/syncfs.js';
 import { join } from 'node:path';
 import { SvrunError, djbError } from '../errors.js';
 import type { StatusRecord } from '../supervise/status.js';
@@ -148,7 +148,7 @@ class SvRun {
     if (got.rec.want === first && (first !== 'd' || got.rec.term)) return 0;
     let fd: number;
     try {
-      fd = openSync(join(svc.dir, 'supervise/control'), constants.O_WRONLY | constants.O_NONBLOCK);
+      fd = fs.openSync(join(svc.dir, 'supervise/control'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENXIO') { this.rc++; this.out('warning: ', svc, 'unable to open supervise/control', err); }
       else if (this.x) this.out('ok: ', svc, 'runsv not running');
@@ -156,13 +156,13 @@ class SvRun {
       return -1;
     }
     try {
-      if (writeSync(fd, letters, null, 'latin1') !== letters.length) throw new Error('short write');
+      if (fs.writeSync(fd, letters, null, 'latin1') !== letters.length) throw new Error('short write');
     } catch (err) {
       this.rc++;
       this.out('warning: ', svc, 'unable to write to supervise/control', err);
       return -1;
     } finally {
-      closeSync(fd);
+      fs.closeSync(fd);
     }
     return 1;
   }
