@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The repo root: APP_ROOT of every copied service. */
 export const REPO = fileURLToPath(new URL('..', import.meta.url));
-const SVRUN = join(REPO, 'dist/bin/svrun.cjs');
+const SVRUN = join(REPO, 'dist/bin/svrun.js');
 
 /** A loopback port nobody listens on right now. */
 export function freePort() {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const SVRUN = join(REPO, 'dist/bin/svrun.cjs');
+const SVRUN = join(REPO, 'dist/bin/svrun.js');
 const ROUNDS = Number(process.env.ROUNDS) || 3;
 const REQUESTS = Number(process.env.REQUESTS) || 2000;
 const CONCURRENCY = Number(process.env.CONCURRENCY) || 8;

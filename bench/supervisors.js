@@ -21,8 +21,8 @@ cpSync(harness, work, { recursive: true, filter: (src) => !src.includes(`${harne
 writeFileSync(join(work, 'package.json'), '{ "private": true, "type": "commonjs" }\n');
 
 const svrun = join(root, 'bin', 'svrun'); // the launcher users run: V8 flags included
-if (!existsSync(join(root, 'dist', 'bin', 'svrun.cjs'))) {
-  console.error('svrun bench: fatal: dist/bin/svrun.cjs is missing: run npm run build first');
+if (!existsSync(join(root, 'dist', 'bin', 'svrun.js'))) {
+  console.error('svrun bench: fatal: dist/bin/svrun.js is missing: run npm run build first');
   process.exit(111);
 }
 const env = { ...process.env, SVRUN: svrun };

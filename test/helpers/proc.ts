@@ -6,10 +6,10 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { onTestFinished } from 'vitest';
 
 /** Absolute path of the built CLI (npm test builds it first). */
-export const SVRUN = fileURLToPath(new URL('../../dist/bin/svrun.cjs', import.meta.url));
+export const SVRUN = fileURLToPath(new URL('../../dist/bin/svrun.js', import.meta.url));
 
 /** The same CLI by a path any user may reach (see public-root.ts), for tests that run it as nobody. */
-export const SVRUN_FOR_ANYONE = process.env.SVRUN_PUBLIC_ROOT ? `${process.env.SVRUN_PUBLIC_ROOT}/dist/bin/svrun.cjs` : SVRUN;
+export const SVRUN_FOR_ANYONE = process.env.SVRUN_PUBLIC_ROOT ? `${process.env.SVRUN_PUBLIC_ROOT}/dist/bin/svrun.js` : SVRUN;
 
 /** Runs `svrun ARGS` to completion; never rejects: inspect exitCode, stdout, stderr. */
 export async function svrun(args: string[], opts: Options = {}) {
