@@ -40,6 +40,16 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
   await sup.start();
   sink.width = Math.max(sink.width, ...sup.services.map((u) => u.name.length));
   log.info({ event: 'up', dir: abs, services: sup.services.length }, `supervising ${sup.services.length} service(s) in ${dir}; Ctrl-C stops them all`);
+  setImmediate(compactHeap);
   await sup.stopped;
   return 0;
+}
+
+// Bring-up leaves the heap about 6 MiB fuller than what stays live (100 services: 15 MiB used,
+// 9 MiB live), and V8 keeps those pages: the memory reducer that would give them back is off,
+// because it wakes an idle svrun again and again. One full GC here, compacting (bin/svrun runs
+// up with --expose-gc --compact-on-every-full-gc; full GCs are rare after this), returns them
+// once, at a moment svrun chooses: 3 MiB less resident with 100 services, 10-20 ms of CPU.
+function compactHeap(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
