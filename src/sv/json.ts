@@ -44,9 +44,12 @@ function isDir(path: string): boolean {
   try { return fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false; } catch { return false; }
 }
 
-/** One service's status as JSON-ready data, or { error } when it cannot be read. */
-export function serviceJson(dir: string, now: number): Record<string, unknown> {
-  const err = dirError(dir);
+/**
+ * One service's status as JSON-ready data, or { error } when it cannot be read. knownDir: the
+ * caller has just seen dir is a directory (a listing), so it is not stat'ed again.
+ */
+export function serviceJson(dir: string, now: number, knownDir = false): Record<string, unknown> {
+  const err = knownDir ? undefined : dirError(dir);
   if (err) return { error: `unable to change to service directory: ${djbError(err)}` };
   const p = probe(dir);
   if (p.kind === 'not-running') return { error: 'runsv not running' };
@@ -68,11 +71,11 @@ function recordJson(rec: StatusRecord, normallyUp: boolean, now: number): Record
 }
 
 /** Prints the JSON array for services; resolves to the number of unreadable ones (capped at 99). */
-export function statusJson(services: { name: string; dir: string }[], io: { stdout(s: string): void }): number {
+export function statusJson(services: { name: string; dir: string; listed?: boolean }[], io: { stdout(s: string): void }): number {
   const now = Date.now() / 1000;
   let failures = 0;
-  const out = services.map(({ name, dir }) => {
-    const core = serviceJson(dir, now);
+  const out = services.map(({ name, dir, listed }) => {
+    const core = serviceJson(dir, now, listed);
     if ('error' in core) {
       failures++;
       return { name, ...core };
