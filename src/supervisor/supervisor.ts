@@ -9,7 +9,7 @@ import type { LineSink } from './lines.js';
 import type { ServiceState } from './machine.js';
 import { scanServices } from './scan.js';
 import { SETTING_FILES, readScale } from './config.js';
-import { Unit, type Instance } from './unit.js';
+import { Unit, gathering, type Instance } from './unit.js';
 
 /** One unit the services dir asks for: a service, or one instance of a scaled service. */
 interface Slot {
@@ -152,6 +152,7 @@ export class Supervisor {
     }
     const todo = slots.filter((e) => !this.units.has(e.key));
     // Opening a unit waits on short helper processes (mkfifo, flock): open them side by side.
+    const together = gathering(todo.length);
     const opened = await Promise.all(todo.map(async (e) => {
       try {
         return await Unit.create(e.name, e.dir, {
@@ -160,6 +161,7 @@ export class Supervisor {
           sink: this.opts.sink,
           inherited: this.opts.inherited ?? process.env,
           onChange: (u, s, prev) => this.changed(u, s, prev),
+          together,
         }, e.instance);
       } catch (err) {
         if (!(err instanceof SvrunError)) throw err;

@@ -24,6 +24,11 @@ export interface UnitContext {
   sink: LineSink;
   inherited: Record<string, string | undefined>;
   onChange: (unit: Unit, s: ServiceState, prev: ServiceState) => void;
+  /**
+   * Resolves once every unit of this scan has read its settings (see gathering()): they then
+   * open their supervise/ dirs in one tick, so one mkfifo run and one flock helper serve all.
+   */
+  together?: (settings: Promise<unknown>) => Promise<void>;
 }
 
 /** Which of the instances of a scaled service a unit is (index 1 is the service dir itself). */
@@ -57,8 +62,14 @@ export class Unit {
   static async create(name: string, dir: string, ctx: UnitContext, instance: Instance = single(dir)): Promise<Unit> {
     const log = ctx.log.child({ service: name });
     const stateDir = instance.stateDir;
-    if (stateDir !== dir) mkdirSync(stateDir, { recursive: true });
-    const [config, env] = await Promise.all([readServiceConfig(dir), loadEnv(name, dir, ctx, true, instance)]);
+    // everything that can throw before the gathering is in settings: a unit that never arrived
+    // would hold the others back
+    const settings = (async () => {
+      if (stateDir !== dir) mkdirSync(stateDir, { recursive: true });
+      return Promise.all([readServiceConfig(dir), loadEnv(name, dir, ctx, true, instance)]);
+    })();
+    await ctx.together?.(settings);
+    const [config, env] = await settings;
     let pipe: LogPipe | null = null;
     let logger: Service | null = null;
     const logDir = join(dir, 'log');
@@ -237,4 +248,21 @@ function isDir(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A gathering point for n units: each passes its settings read, and all continue in the same
+ * tick once every read has settled (failed reads count: their unit stops there). Reads finish
+ * one by one in the thread pool; without this, the units opening first would start the mkfifo
+ * and flock helpers for themselves and the rest would need a second run of each.
+ */
+export function gathering(n: number): (settings: Promise<unknown>) => Promise<void> {
+  let left = n;
+  let release!: () => void;
+  const all = new Promise<void>((resolve) => { release = resolve; });
+  return async (settings) => {
+    await settings.then(() => undefined, () => undefined);
+    if (--left <= 0) release();
+    await all;
+  };
 }
