@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Thin entry point: parse argv, call the library, set the exit code. Users reach it through
 // bin/svrun, which adds V8 flags and an init when svrun is PID 1.
-// CommonJS on purpose (bin/package.json, copied to dist/bin by the build): node runs a CommonJS main without first starting its asynchronous ES
-// module loader, and require() loads svrun's ES modules synchronously (Node >= 20.19, 22.12).
-// For `svrun status`, which monitoring runs every few seconds, that is 3 ms of 78 (bench:status).
+// CommonJS on purpose (bin/package.json, copied to dist/bin by the build): node runs a
+// CommonJS main without first starting its asynchronous ES module loader, and require() loads
+// svrun's ES modules synchronously (Node >= 20.19, 22.12). For `svrun status`, which monitoring
+// runs every few seconds, that is 3 ms of 78 (bench:status).
 import type * as Main from '../src/cli/main.js';
 
 function load(): Promise<typeof Main> {

@@ -28,7 +28,7 @@ export interface UnitContext {
    * Resolves once every unit of this scan has read its settings (see gathering()): they then
    * open their supervise/ dirs in one tick, so one mkfifo run and one flock helper serve all.
    */
-  together?: (settings: Promise<unknown>) => Promise<void>;
+  together: (settings: Promise<unknown>) => Promise<void>;
 }
 
 /** Which of the instances of a scaled service a unit is (index 1 is the service dir itself). */
@@ -68,7 +68,7 @@ export class Unit {
       if (stateDir !== dir) mkdirSync(stateDir, { recursive: true });
       return Promise.all([readServiceConfig(dir), loadEnv(name, dir, ctx, true, instance)]);
     })();
-    await ctx.together?.(settings);
+    await ctx.together(settings);
     const [config, env] = await settings;
     let pipe: LogPipe | null = null;
     let logger: Service | null = null;
