@@ -9,11 +9,30 @@ import { dirname } from 'node:path';
 export function openSqlite(path: string, schema: string): Database.Database {
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
+  db.pragma(`busy_timeout = ${BUSY_MS}`);
+  walMode(db);
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   db.exec(schema);
   return db;
+}
+
+const BUSY_MS = 5000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+// Turning a new file to WAL needs it alone, and SQLite answers SQLITE_BUSY at once there, without
+// its busy handler: web and worker starting together (svrun up starts them in one tick) made one
+// of them exit in about one start in seven. Retried for as long as busy_timeout would wait.
+function walMode(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      Atomics.wait(pause, 0, 0, 5); // start-up only: a few ms until the other opener is done
+    }
+  }
 }
 
 /** Adds column (with its type) to table when a file from an older version lacks it. */
