@@ -5,6 +5,7 @@
 // write end to run's and finish's stdout.
 import { closeSync, constants, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { growPipe } from '../os/pipesize.js';
 import { makeFifos } from '../supervise/dir.js';
 
 /** The three ends svrun holds; closeWriters() lets the logger see EOF. */
@@ -23,6 +24,7 @@ export async function openLogPipe(superviseDir: string): Promise<LogPipe> {
   const holder = openSync(path, constants.O_RDWR);
   const readFd = openSync(path, constants.O_RDONLY);
   const writeFd = openSync(path, constants.O_WRONLY);
+  growPipe(holder);
   const open = new Set([holder, readFd, writeFd]);
   const closeFd = (fd: number) => {
     if (open.delete(fd)) closeSync(fd);

@@ -7,12 +7,13 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import { join } from 'node:path';
+import { growPipe } from '../os/pipesize.js';
 import type { ChunkSink } from './lines.js';
 
 /** The FIFOs a captured service needs in supervise/ (made with control and ok). */
 export const OUT_FIFOS = ['out.pipe', 'err.pipe'];
 
-const READ_SIZE = 64 * 1024;
+const READ_SIZE = 256 * 1024;
 let shared: Buffer | null = null;
 const buffer = () => (shared ??= Buffer.allocUnsafe(READ_SIZE));
 
@@ -45,6 +46,7 @@ export function openOutPipes(superviseDir: string, service: string, sink: ChunkS
         closeSync(readFd);
         throw err;
       }
+      growPipe(readFd);
       readers.push(new Reader(readFd, service, i === 0 ? 'stdout' : 'stderr', sink));
     }
   } catch (err) {

@@ -1,9 +1,11 @@
 // Default capture: services without log/run get their output in svlogd-format files.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { script } from '../helpers/fs.js';
 import { pollUntil } from '../helpers/proc.js';
+import { PIPE_SIZE, mayGrowPipes } from '../../src/os/pipesize.js';
 import { servicesDir, up, upReady } from './harness.js';
 
 const STAMP = /^\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d\.\d{5} /;
@@ -18,7 +20,30 @@ function allLines(dir: string): string[] {
   return [...rotated, 'current'].flatMap((f) => lines(join(dir, f)));
 }
 
+// The capacity of the pipe behind a FIFO svrun holds open (F_GETPIPE_SZ, asked by perl).
+function pipeSize(path: string): number {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const r = spawnSync('perl', ['-e', 'open(my $fh, "<&=", 3) or die; print fcntl($fh, 1032, 0)'], { stdio: ['ignore', 'pipe', 'inherit', fd], encoding: 'utf8' });
+    return Number(r.stdout);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 describe('default capture', () => {
+  it('grows the pipes it reads to 1 MiB where the kernel lets it without a per-user budget (out, err and log pipes)', async () => {
+    const dir = servicesDir({
+      'a/run': script('exec sleep 1000'),
+      'b/run': script('exec sleep 1000'), 'b/log/run': script('exec cat > /dev/null'),
+    });
+    const u = await upReady(dir);
+    const want = mayGrowPipes() ? PIPE_SIZE : 65536;
+    const fifos = ['a/supervise/out.pipe', 'a/supervise/err.pipe', 'b/supervise/log.pipe'].map((f) => join(dir, f));
+    await pollUntil(() => fifos.every((f) => pipeSize(f) === want) || null, 10_000, `pipes of ${want} bytes`);
+    await u.stop();
+  });
+
   it('writes stdout and stderr to supervise/log/current, timestamped, stderr lines marked', async () => {
     const dir = servicesDir({ 'svc/run': script('echo hello\necho oops >&2\nexec sleep 1000') });
     const u = await upReady(dir);
