@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { SvrunError, djbError } from '../errors.js';
 import { consoleSink } from './console.js';
 import { createEventLog } from './events.js';
+import { whenQuiet } from './quiet.js';
 import { Supervisor } from './supervisor.js';
 import { wantColor } from '../cli/color.js';
 
@@ -41,7 +42,7 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
   await sup.start();
   sink.width = Math.max(sink.width, ...sup.services.map((u) => u.name.length));
   log.info({ event: 'up', dir: abs, services: sup.services.length }, `supervising ${sup.services.length} service(s) in ${dir}; Ctrl-C stops them all`);
-  setImmediate(compactHeap);
+  whenQuiet(compactHeap);
   await sup.stopped;
   return 0;
 }
@@ -50,8 +51,9 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
 // 9 MiB live), and V8 keeps those pages: the memory reducer that would give them back is off,
 // because it wakes an idle svrun again and again. One full GC here (bin/svrun runs up with
 // --expose-gc), compacting, returns them once, at a moment svrun chooses: 3 MiB less resident
-// with 100 services, 10-20 ms of CPU. Compaction is switched on for this GC only: on every full
-// GC it made the ones of a stop-all 5-10x dearer.
+// with 100 services, 10-20 ms of CPU, once the loop is quiet (a service flooding its log from
+// the start would otherwise wait for it). Compaction is switched on for this GC only: on every
+// full GC it made the ones of a stop-all 5-10x dearer.
 function compactHeap(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return;
