@@ -99,19 +99,31 @@ export function frame(st: FrameState, chunk: Buffer, clock: () => Instant, alloc
   return result(parts, echo);
 }
 
+// The line ends of the chunk being framed: one array reused, grown as needed (a fresh array
+// per chunk, grown element by element, was most of a flood's garbage).
+let ends = new Int32Array(1024);
+
 // The lines chunk[pos..last] (last is a newline), each behind head, in one buffer from alloc.
 // The lines are copied in one piece to the end of out, then each is moved left to its place
 // after its head: per line two native calls and no allocation (Buffer#copy or a subarray per
 // line cost more than the bytes on Node 20).
 function headLines(chunk: Buffer, pos: number, last: number, head: Buffer, alloc: (n: number) => Buffer): Buffer {
-  const ends: number[] = [];
-  for (let i = chunk.indexOf(10, pos); i !== -1 && i <= last; i = chunk.indexOf(10, i + 1)) ends.push(i);
+  let count = 0;
+  for (let i = chunk.indexOf(10, pos); i !== -1 && i <= last; i = chunk.indexOf(10, i + 1)) {
+    if (count === ends.length) {
+      const more = new Int32Array(2 * count);
+      more.set(ends);
+      ends = more;
+    }
+    ends[count++] = i;
+  }
   const body = last + 1 - pos;
-  const out = alloc(body + ends.length * head.length);
+  const out = alloc(body + count * head.length);
   const shift = out.length - body - pos; // byte k of chunk sits at k + shift of out
   out.set(chunk.subarray(pos, last + 1), out.length - body);
   let o = 0;
-  for (const nl of ends) {
+  for (let k = 0; k < count; k++) {
+    const nl = ends[k]!;
     out.set(head, o);
     o += head.length;
     // never overwrites a line not yet moved: each moves left by the heads still to come

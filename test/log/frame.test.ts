@@ -50,4 +50,13 @@ describe('frame', () => {
     expect(Buffer.concat(frame(st, Buffer.from('0123456789'), clock).out).toString()).toBe('0123456789');
     expect(Buffer.concat(frame(st, Buffer.from('ab\nnext\n'), clock).out).toString()).toBe('ab\nnext\n');
   });
+
+  it('stamps every line of a chunk with thousands of lines, then of a shorter one (line ends kept between chunks)', () => {
+    const many = Array.from({ length: 5000 }, (_, i) => `${i}\n`).join('');
+    const r = run(opts({ stamp: 2 }), many, 'a\nb\n');
+    const lines = r.out.split('\n').slice(0, -1);
+    expect(lines).toHaveLength(5002);
+    expect(lines.every((l) => l.startsWith('2026-11-28_00:00:00.00000 '))).toBe(true);
+    expect(lines.map((l) => l.slice(26))).toEqual([...Array.from({ length: 5000 }, (_, i) => String(i)), 'a', 'b']);
+  });
 });
