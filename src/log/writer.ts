@@ -43,6 +43,8 @@ export class LogWriter extends EventEmitter {
   private rot: { name: string; step: 0 | 1 | 2 } | null = null;
   private lockFd = -1;
   private size = 0;
+  /** Bytes were written to current since it was last synced. */
+  private dirty = false;
   private ops: Op[] = [];
   private pending = 0;
   private held: Buffer[] = [];
@@ -309,6 +311,7 @@ export class LogWriter extends EventEmitter {
   }
 
   private consume(n: number): void {
+    if (n > 0) this.dirty = true;
     this.pending -= n;
     while (n > 0) {
       const b = this.ops[0] as Buffer;
@@ -367,6 +370,7 @@ export class LogWriter extends EventEmitter {
     if (!this.rot) {
       const name = freshName(dir, proc ? 'u' : 's', this.o.clock, this.lastName);
       fsyncSync(this.current);
+      this.dirty = false;
       fchmodSync(this.current, 0o744);
       closeSync(this.current);
       this.current = -1;
@@ -478,15 +482,23 @@ export class LogWriter extends EventEmitter {
     const cur = this.current;
     this.current = -1;
     if (cur >= 0) {
-      // in the thread pool: svrun up closing a hundred services' logs at once syncs them side by side
-      await new Promise<void>((resolve) => fsync(cur, () => resolve())); // an error: what could be written was
-      try {
-        fchmodSync(cur, 0o744);
-      } catch (e) {
-        this.o.warn(`warning: unable to set mode of ${this.dir}/current: ${djbError(e)}`);
+      // Nothing to make durable or to mark when no byte came since the last sync and current
+      // is empty: a stop-all of a hundred quiet services would queue 200 journal commits.
+      // (An empty current needs no clean mark: recovery passes over it.)
+      if (this.dirty) {
+        // in the thread pool: svrun up closing a hundred services' logs at once syncs them side by side
+        await new Promise<void>((resolve) => fsync(cur, () => resolve())); // an error: what could be written was
+      }
+      if (this.size > 0) {
+        try {
+          await fchmodAsync(cur, 0o744);
+        } catch (e) {
+          this.o.warn(`warning: unable to set mode of ${this.dir}/current: ${djbError(e)}`);
+        }
       }
       closeSync(cur);
     }
+    this.dirty = false;
     if (this.lockFd >= 0) closeSync(this.lockFd);
     this.lockFd = -1;
   }

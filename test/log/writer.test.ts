@@ -1,0 +1,49 @@
+// LogWriter's close: current is synced and marked clean (0744) when it has something to keep;
+// an empty current is left as it is, without a sync (a stop-all of quiet services).
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LogWriter } from '../../src/log/writer.js';
+import { tempDir } from '../helpers/fs.js';
+import { SVRUN } from '../helpers/proc.js';
+
+const mode = (f: string) => statSync(f).mode & 0o777;
+
+describe('LogWriter close', () => {
+  it('marks a current with lines clean (0744) and leaves an empty one at 0644', async () => {
+    const quiet = tempDir();
+    const w1 = new LogWriter(quiet, { lock: false });
+    await w1.open();
+    await w1.close();
+    expect(statSync(join(quiet, 'current')).size).toBe(0);
+    expect(mode(join(quiet, 'current'))).toBe(0o644);
+
+    const busy = tempDir();
+    const w2 = new LogWriter(busy, { lock: false });
+    await w2.open();
+    w2.write('one\n');
+    await w2.close();
+    expect(readFileSync(join(busy, 'current'), 'utf8')).toBe('one\n');
+    expect(mode(join(busy, 'current'))).toBe(0o744);
+
+    // reopened without new lines, it is marked clean again (open made it 0644: in use)
+    const w3 = new LogWriter(busy, { lock: false });
+    await w3.open();
+    expect(mode(join(busy, 'current'))).toBe(0o644);
+    await w3.close();
+    expect(mode(join(busy, 'current'))).toBe(0o744);
+  });
+
+  it('syncs current at exit only when lines came (strace counts the fsync calls of svrun log)', () => {
+    const fsyncs = (input: string) => {
+      const dir = tempDir();
+      const trace = join(tempDir(), 'trace');
+      const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=fsync', '-o', trace, process.execPath, SVRUN, 'log', dir], { input, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      return readFileSync(trace, 'utf8').split('\n').filter((l) => /\bfsync\(/.test(l)).length;
+    };
+    expect(fsyncs('')).toBe(0);
+    expect(fsyncs('a line\n')).toBe(1);
+  });
+});
