@@ -38,6 +38,8 @@ export class SuperviseWriter {
   private seq = 0;
   private done = 0;
   private waiters: { seq: number; fn: () => void }[] = [];
+  private holdMs = 0;
+  private holdTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly dir: string, private readonly onError: (err: SvrunError) => void) {}
 
@@ -55,6 +57,7 @@ export class SuperviseWriter {
   write(files: [string, string | Buffer][], defer = false): void {
     this.seq++;
     if (!defer && !this.busy) {
+      if (this.unhold()) this.queued = null; // the held state is older than this one
       for (const f of this.changed(files)) {
         try {
           writeFileSync(`${f.path}.new`, f.data, { mode: 0o644 });
@@ -68,7 +71,36 @@ export class SuperviseWriter {
       return;
     }
     this.queued = files;
-    if (!this.busy) void this.pump();
+    if (this.busy) return;
+    if (this.unhold()) {
+      void this.pump(); // a newer state came while one was held: only the newer is written
+    } else if (this.holdMs > 0) {
+      this.holdTimer = setTimeout(() => {
+        this.holdTimer = null;
+        void this.pump();
+      }, this.holdMs);
+      this.holdMs = 0;
+    } else {
+      void this.pump();
+    }
+  }
+
+  /**
+   * The next deferred state waits up to ms before it is written, and is never written if a
+   * newer state comes first. A stop-all holds each service's "stopping" state: most services
+   * are down a few ms later, and every state costs ext4 up to three file creations, which made
+   * a stop-all of a hundred services wait on the journal for 600 of them.
+   */
+  hold(ms: number): void {
+    this.holdMs = ms;
+  }
+
+  // Cancels a held write (its state stays queued, or is replaced); true if one was held.
+  private unhold(): boolean {
+    if (!this.holdTimer) return false;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    return true;
   }
 
   /** Runs fn once every state queued so far is on disk (at once if it is). */

@@ -300,6 +300,11 @@ export class Service {
   /** Set for a stop-all: this service's supervise/ files are written in the thread pool. */
   deferWrites = false;
 
+  /** The next state's files wait up to ms, and are not written if a newer state comes first. */
+  holdWrites(ms: number): void {
+    this.files?.hold(ms);
+  }
+
   private writeStatus(defer = this.deferWrites): void {
     if (!this.files) return;
     const s = this.state;

@@ -16,6 +16,9 @@ import type { LogWriter } from '../log/writer.js';
 
 // How long a stopping service's captured output may take to reach a refusing disk.
 const CAPTURE_CLOSE_MS = 5000;
+// How long a stop-all holds a service's "stopping" state back from disk: a service that is
+// down sooner has only its final state written (supervise/write.ts hold()).
+const STOPPING_HOLD_MS = 100;
 
 /** What every unit shares with the supervisor. */
 export interface UnitContext {
@@ -156,6 +159,7 @@ export class Unit {
     // a stop-all stops a hundred services at once: their files go to the thread pool
     this.main.deferWrites = true;
     if (this.logger) this.logger.deferWrites = true;
+    this.main.holdWrites(STOPPING_HOLD_MS);
     this.main.control('x');
     await this.main.gone;
     if (this.logger) {

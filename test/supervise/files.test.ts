@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -105,6 +105,44 @@ describe('SuperviseWriter', () => {
     w.write(superviseFiles({ ...running, pid: 8 }));
     await w.idle();
     expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(8);
+  });
+
+  it('holds a deferred state back, and writes only the newer one when it comes first (a stop-all)', async () => {
+    const sup = await prepareSuperviseDir(tempDir());
+    const w = new SuperviseWriter(sup, () => {});
+    w.write(superviseFiles({ ...running, pid: 1 }));
+    w.hold(60_000);
+    w.write(superviseFiles({ ...running, pid: 2, want: 'd' }), true);
+    await new Promise((r) => setImmediate(r));
+    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(1);
+    // the newer state goes at once: idle() would wait out the hold (and time out) otherwise
+    w.write(superviseFiles({ ...running, pid: 0, state: 'down', want: 'd' }), true);
+    await w.idle();
+    expect(decodeStatus(readFileSync(join(sup, 'status'))).state).toBe('down');
+    expect(readFileSync(join(sup, 'pid'), 'utf8')).toBe('');
+  });
+
+  it('writes a held state once the hold ends when nothing newer comes', async () => {
+    const sup = await prepareSuperviseDir(tempDir());
+    const w = new SuperviseWriter(sup, () => {});
+    w.hold(20);
+    w.write(superviseFiles({ ...running, pid: 3 }), true);
+    expect(existsSync(join(sup, 'status'))).toBe(false);
+    await w.idle();
+    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(3);
+  });
+
+  it('drops a held state for a newer one written at once (sv reads right after a command)', async () => {
+    const sup = await prepareSuperviseDir(tempDir());
+    const w = new SuperviseWriter(sup, () => {});
+    w.hold(60_000);
+    w.write(superviseFiles({ ...running, pid: 4 }), true);
+    w.write(superviseFiles({ ...running, pid: 5 }));
+    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(5);
+    await w.idle();
+    w.write(superviseFiles({ ...running, pid: 6 }), true);
+    await w.idle();
+    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(6);
   });
 
   it('reports a state it cannot write and writes the next one', async () => {
