@@ -13,7 +13,7 @@ import type { ChunkSink } from './lines.js';
 /** The FIFOs a captured service needs in supervise/ (made with control and ok). */
 export const OUT_FIFOS = ['out.pipe', 'err.pipe'];
 
-const READ_SIZE = 256 * 1024;
+const READ_SIZE = 64 * 1024;
 let shared: Buffer | null = null;
 const buffer = () => (shared ??= Buffer.allocUnsafe(READ_SIZE));
 
