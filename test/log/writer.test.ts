@@ -1,7 +1,7 @@
 // LogWriter's close: current is synced and marked clean (0744) when it has something to keep;
 // an empty current is left as it is, without a sync (a stop-all of quiet services).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LogWriter } from '../../src/log/writer.js';
@@ -9,6 +9,21 @@ import { tempDir } from '../helpers/fs.js';
 import { SVRUN } from '../helpers/proc.js';
 
 const mode = (f: string) => statSync(f).mode & 0o777;
+
+describe('LogWriter lock', () => {
+  it('makes and locks DIR/lock by default, and makes no lock file without locking (svrun capture)', async () => {
+    const locked = tempDir();
+    const w1 = new LogWriter(locked);
+    await w1.open();
+    expect(spawnSync('flock', ['-n', join(locked, 'lock'), 'true']).status).toBe(1);
+    await w1.close();
+    const unlocked = tempDir();
+    const w2 = new LogWriter(unlocked, { lock: false });
+    await w2.open();
+    expect(existsSync(join(unlocked, 'lock'))).toBe(false);
+    await w2.close();
+  });
+});
 
 describe('LogWriter close', () => {
   it('marks a current with lines clean (0744) and leaves an empty one at 0644', async () => {
