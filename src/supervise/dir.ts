@@ -52,7 +52,11 @@ export async function makeFifos(paths: string[]): Promise<void> {
 }
 
 // Node has no mkfifo(3), so coreutils' mkfifo makes them; the requests of one tick (a hundred
-// services being opened side by side) share one run of it.
+// services being opened side by side) share its runs. A large batch is split over a few runs
+// side by side: ext4 makes each FIFO wait for its journal, and one process making 400 of them
+// waited 270-350 ms here, four side by side 240-260.
+const RUNS = 4;
+const PER_RUN_MIN = 50;
 let batch: { paths: string[]; done: Promise<void> } | null = null;
 
 function mkfifo(paths: string[]): Promise<void> {
@@ -60,12 +64,11 @@ function mkfifo(paths: string[]): Promise<void> {
     const mine: { paths: string[]; done: Promise<void> } = { paths: [], done: Promise.resolve() };
     mine.done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       batch = null;
-      try {
-        await run('mkfifo', ['-m', '0600', ...mine.paths]);
-      } catch (err) {
+      const runs = Math.max(1, Math.min(RUNS, Math.floor(mine.paths.length / PER_RUN_MIN)));
+      const per = Math.ceil(mine.paths.length / runs);
+      await Promise.all(Array.from({ length: runs }, (_, i) => run('mkfifo', ['-m', '0600', ...mine.paths.slice(i * per, (i + 1) * per)]).catch(() => {
         // mkfifo made what it could; each caller checks its own paths below.
-        void err;
-      }
+      })));
     });
     batch = mine;
   }

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SvrunError } from '../../src/errors.js';
 import { SuperviseWriter, acquireLock, holdOk, openControl, prepareSuperviseDir, superviseFiles } from '../../src/supervise/files.js';
+import { makeFifos } from '../../src/supervise/dir.js';
 import { writeSupervise } from '../helpers/supervise.js';
 import { decodeStatus, type StatusRecord } from '../../src/supervise/status.js';
 import { makeTree, script, tempDir } from '../helpers/fs.js';
@@ -57,6 +58,19 @@ describe('prepareSuperviseDir', () => {
     const err = await prepareSuperviseDir(svc).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SvrunError);
     expect((err as SvrunError).message).toMatch(/supervise\/control exists but is not a FIFO; remove it/);
+  });
+});
+
+describe('makeFifos', () => {
+  it('makes the FIFOs of one tick\'s requests in runs side by side, and fails only the request whose dir is missing', async () => {
+    const dir = tempDir();
+    const groups = Array.from({ length: 60 }, (_, g) => Array.from({ length: 4 }, (_, i) => join(dir, `f${g}-${i}`)));
+    const bad = join(dir, 'missing', 'x');
+    const results = await Promise.allSettled([...groups.map((p) => makeFifos(p)), makeFifos([bad])]);
+    expect(results.slice(0, 60).every((r) => r.status === 'fulfilled')).toBe(true);
+    expect(groups.flat().every((p) => lstatSync(p).isFIFO())).toBe(true);
+    const last = results[60]!;
+    expect(last.status === 'rejected' && (last.reason as Error).message).toBe(`unable to create FIFO ${bad}: file does not exist`);
   });
 });
 
