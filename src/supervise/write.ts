@@ -58,6 +58,7 @@ export class SuperviseWriter {
     this.seq++;
     if (!defer && !this.busy) {
       if (this.unhold()) this.queued = null; // the held state is older than this one
+      this.holdMs = 0;
       for (const f of this.changed(files)) {
         try {
           writeFileSync(`${f.path}.new`, f.data, { mode: 0o644 });

@@ -159,7 +159,8 @@ export class Unit {
     // a stop-all stops a hundred services at once: their files go to the thread pool
     this.main.deferWrites = true;
     if (this.logger) this.logger.deferWrites = true;
-    this.main.holdWrites(STOPPING_HOLD_MS);
+    // only a running service has a "stopping" state that a later one replaces
+    if (this.main.state.pid) this.main.holdWrites(STOPPING_HOLD_MS);
     this.main.control('x');
     await this.main.gone;
     if (this.logger) {
