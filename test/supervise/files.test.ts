@@ -159,6 +159,16 @@ describe('SuperviseWriter', () => {
     expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(6);
   });
 
+  it('forgets a hold when a write at once comes before any deferred one', async () => {
+    const sup = await prepareSuperviseDir(tempDir());
+    const w = new SuperviseWriter(sup, () => {});
+    w.hold(60_000);
+    w.write(superviseFiles({ ...running, pid: 7 }));
+    w.write(superviseFiles({ ...running, pid: 8 }), true);
+    await w.idle(); // would wait out the hold (and time out) if it were still armed
+    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(8);
+  });
+
   it('reports a state it cannot write and writes the next one', async () => {
     const dir = tempDir();
     const errors: string[] = [];
