@@ -1,5 +1,6 @@
 // `svrun log [-t|-tt|-ttt] [-v] [-r c] [-R xyz] [-l len] [-b buflen] DIR…`: an svlogd work-alike.
 import type { Registrar } from './commands.js';
+import { fstatSync } from 'node:fs';
 import { reporting } from './report.js';
 
 const more = (_: unknown, n: number) => n + 1;
@@ -19,13 +20,23 @@ export const registerLog: Registrar = (program, result, io) => {
     .action(async (dirs: string[], o: { timestamp: number; verbose: number; r?: string; R?: string; l?: string; b?: string }) => {
       const warn = (m: string) => io.stderr(`svrun log: ${m}\n`);
       result.code = await reporting('svrun log', io, async () => {
-        const [{ parseLogArgs }, { runLog }] = await Promise.all([import('../log/args.js'), import('../log/run.js')]);
+        const [{ parseLogArgs }, { runLog }, { growPipe }] = await Promise.all([import('../log/args.js'), import('../log/run.js'), import('../os/pipesize.js')]);
         const { verbose, ...opts } = parseLogArgs({
           timestamp: o.timestamp, verbose: o.verbose, replaceChar: o.r, replaceSet: o.R, lineMax: o.l, bufLen: o.b,
         });
+        // runsv's pipe (or svrun up's): grown as svrun up grows its own, so the service blocks less
+        if (isPipe(0)) growPipe(0);
         return runLog(dirs, { ...opts, ...(verbose ? { info: (m: string) => warn(`info: ${m}`) } : {}) }, {
           stdin: process.stdin, signals: process, warn,
         });
       });
     });
 };
+
+function isPipe(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFIFO();
+  } catch {
+    return false; // stdin closed
+  }
+}
