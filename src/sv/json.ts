@@ -1,8 +1,8 @@
 // svrun's extensions to `sv status`: listing every service of a services dir, and a JSON
 // form for programs (runit state plus the fields svrun keeps in supervise/svrun.json).
 import type { Dirent } from 'node:fs';
-import { fs } from '../os/syncfs.js';
-import { join, resolve } from 'node:path';
+import { fs, under } from '../os/syncfs.js';
+import { resolve } from 'node:path';
 import { SvrunError, djbError } from '../errors.js';
 import type { StatusRecord } from '../supervise/status.js';
 import { dirError, downFile, probe, readExtra } from './probe.js';
@@ -19,25 +19,28 @@ export function listServices(dir: string, cwd: string): { name: string; dir: str
   // the entry's type comes with the listing; only a symlink (or a file system that gives no
   // type) needs a stat to see what it points to
   return entries
-    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (!e.isFile() && isDir(join(abs, e.name)))))
+    .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || (!e.isFile() && isDir(under(abs, e.name)))))
     .map((e) => e.name)
     .sort()
-    .flatMap((name) => [{ name, dir: join(abs, name) }, ...instances(name, join(abs, name))]);
+    .flatMap((name) => {
+      const dir = under(abs, name);
+      return [{ name, dir }, ...instances(name, dir)];
+    });
 }
 
 // The live instances past the first of a service svrun runs scaled (web/instances/N → web.N).
 function instances(name: string, dir: string): { name: string; dir: string }[] {
   let entries: string[];
   try {
-    if (!isDir(join(dir, 'instances'))) return [];
-    entries = fs.readdirSync(join(dir, 'instances'));
+    if (!isDir(under(dir, 'instances'))) return [];
+    entries = fs.readdirSync(under(dir, 'instances'));
   } catch {
     return [];
   }
   return entries
-    .filter((n) => /^\d+$/.test(n) && probe(join(dir, 'instances', n)).kind !== 'not-running')
+    .filter((n) => /^\d+$/.test(n) && probe(under(dir, `instances/${n}`)).kind !== 'not-running')
     .sort((a, b) => Number(a) - Number(b))
-    .map((n) => ({ name: `${name}.${n}`, dir: join(dir, 'instances', n) }));
+    .map((n) => ({ name: `${name}.${n}`, dir: under(dir, `instances/${n}`) }));
 }
 
 function isDir(path: string): boolean {
@@ -81,7 +84,7 @@ export function statusJson(services: { name: string; dir: string; listed?: boole
       return { name, ...core };
     }
     const entry: Record<string, unknown> = { name, ...readExtra(dir), ...core };
-    const logDir = join(dir, 'log');
+    const logDir = under(dir, 'log');
     if (!dirError(logDir)) entry.log = serviceJson(logDir, now);
     return entry;
   });

@@ -1,6 +1,6 @@
 // Reading a service dir as sv does: resolve the name, see whether a supervisor holds
 // supervise/ok, read supervise/status. Effects only; nothing here prints.
-import { fs } from '../os/syncfs.js';
+import { fs, under } from '../os/syncfs.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { decodeStatus, type StatusRecord } from '../supervise/status.js';
 
@@ -43,7 +43,7 @@ export type Probe =
 /** sv's svstatus_get: is a supervisor alive on DIR (ok FIFO has a reader), and its status record. */
 export function probe(dir: string): Probe {
   try {
-    fs.closeSync(fs.openSync(join(dir, 'supervise/ok'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+    fs.closeSync(fs.openSync(under(dir, 'supervise/ok'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENXIO') return { kind: 'not-running' };
     return { kind: 'error', msg: 'unable to open supervise/ok', err };
@@ -53,7 +53,7 @@ export function probe(dir: string): Probe {
   let n: number;
   let fd: number;
   try {
-    fd = fs.openSync(join(dir, 'supervise/status'), fs.constants.O_RDONLY);
+    fd = fs.openSync(under(dir, 'supervise/status'), fs.constants.O_RDONLY);
   } catch (err) {
     return { kind: 'error', msg: 'unable to open supervise/status', err };
   }
@@ -71,7 +71,7 @@ export function probe(dir: string): Probe {
 /** DIR/down exists (true), does not (false), or cannot be stat'ed (the error). */
 export function downFile(dir: string): boolean | NodeJS.ErrnoException {
   try {
-    return fs.statSync(join(dir, 'down'), { throwIfNoEntry: false }) !== undefined;
+    return fs.statSync(under(dir, 'down'), { throwIfNoEntry: false }) !== undefined;
   } catch (err) {
     return err as NodeJS.ErrnoException;
   }
@@ -80,7 +80,7 @@ export function downFile(dir: string): boolean | NodeJS.ErrnoException {
 /** svrun's own fields from supervise/svrun.json, or undefined when absent or unreadable. */
 export function readExtra(dir: string): Record<string, unknown> | undefined {
   try {
-    const v: unknown = JSON.parse(fs.readFileSync(join(dir, 'supervise/svrun.json'), 'utf8'));
+    const v: unknown = JSON.parse(fs.readFileSync(under(dir, 'supervise/svrun.json'), 'utf8'));
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined; // runsv never writes it; a torn or foreign file is not worth a failure

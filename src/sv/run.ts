@@ -1,7 +1,6 @@
 // The sv work-alike: applies one command to services and prints runit's sv lines
 // (ok:/fail:/warning:/timeout:/kill: and status lines); resolves to sv's exit code.
-import { fs } from '../os/syncfs.js';
-import { join } from 'node:path';
+import { fs, under } from '../os/syncfs.js';
 import { SvrunError, djbError } from '../errors.js';
 import type { StatusRecord } from '../supervise/status.js';
 import { selectAction, type SvAction } from './commands.js';
@@ -99,7 +98,7 @@ class SvRun {
 
   /** svstatus_get: 1 with a record, 0 when no supervisor runs (message printed), -1 on warning. */
   get(svc: Service, log = false): { r: 1; rec: StatusRecord } | { r: 0 | -1 } {
-    const p = probe(log ? join(svc.dir, 'log') : svc.dir);
+    const p = probe(log ? under(svc.dir, 'log') : svc.dir);
     if (p.kind === 'ok') return { r: 1, rec: p.rec };
     if (p.kind === 'not-running') {
       if (this.x) this.out('ok: ', svc, 'runsv not running', undefined, log);
@@ -128,7 +127,7 @@ class SvRun {
     const extra = got.rec.pid === 0 ? readExtra(svc.dir) : undefined;
     // svrun extension: a service svrun gave up on says why (see format.ts)
     if (extra?.failed === true) line += `, failed: ${String(extra.reason ?? 'unknown')}`;
-    const logDir = join(svc.dir, 'log');
+    const logDir = under(svc.dir, 'log');
     const err = dirError(logDir);
     if (err?.code === 'ENOENT') { this.io.stdout(`${line}\n`); return; }
     this.io.stdout(`${line}; `);
@@ -148,7 +147,7 @@ class SvRun {
     if (got.rec.want === first && (first !== 'd' || got.rec.term)) return 0;
     let fd: number;
     try {
-      fd = fs.openSync(join(svc.dir, 'supervise/control'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+      fd = fs.openSync(under(svc.dir, 'supervise/control'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENXIO') { this.rc++; this.out('warning: ', svc, 'unable to open supervise/control', err); }
       else if (this.x) this.out('ok: ', svc, 'runsv not running');
