@@ -8,14 +8,20 @@ import { SvrunError, djbError } from '../errors.js';
 
 const run = promisify(execFile);
 
+/** The FIFOs clients such as `sv` open: svrun reads control and holds ok open. */
+export const CONTROL_FIFOS = ['control', 'ok'];
+
 /**
  * Makes SERVICE/supervise (or its symlink target) with FIFOs control and ok, and the extra
- * FIFOs named (in the same mkfifo run); returns its path.
+ * FIFOs named (in the same mkfifo run); returns its path. With control false, control and ok
+ * are only checked (a regular file in their place is refused now) and made later by makeFifos:
+ * a bring-up starts its services first.
  */
-export async function prepareSuperviseDir(serviceDir: string, extra: readonly string[] = []): Promise<string> {
+export async function prepareSuperviseDir(serviceDir: string, extra: readonly string[] = [], control = true): Promise<string> {
   const dir = join(serviceDir, 'supervise');
   makeDir(dir);
-  await makeFifos(['control', 'ok', ...extra].map((n) => join(dir, n)));
+  if (!control) for (const n of CONTROL_FIFOS) missingFifo(join(dir, n));
+  await makeFifos([...(control ? CONTROL_FIFOS : []), ...extra].map((n) => join(dir, n)));
   return dir;
 }
 
@@ -36,19 +42,21 @@ function makeDir(dir: string): void {
 
 /** Creates the FIFOs of paths that do not exist yet (mode 0600), in one mkfifo run. */
 export async function makeFifos(paths: string[]): Promise<void> {
-  const missing: string[] = [];
-  for (const path of paths) {
-    try {
-      if (lstatSync(path).isFIFO()) continue;
-      throw new SvrunError('BAD_SERVICE', `${path} exists but is not a FIFO; remove it so svrun can create it`);
-    } catch (err) {
-      if (err instanceof SvrunError) throw err;
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw systemError(`unable to stat ${path}`, err);
-      missing.push(path);
-    }
-  }
+  const missing = paths.filter(missingFifo);
   if (missing.length === 0) return;
   await mkfifo(missing);
+}
+
+// True when nothing is at path; false for a FIFO; throws for anything else.
+function missingFifo(path: string): boolean {
+  try {
+    if (lstatSync(path).isFIFO()) return false;
+    throw new SvrunError('BAD_SERVICE', `${path} exists but is not a FIFO; remove it so svrun can create it`);
+  } catch (err) {
+    if (err instanceof SvrunError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw systemError(`unable to stat ${path}`, err);
+    return true;
+  }
 }
 
 // Node has no mkfifo(3), so coreutils' mkfifo makes them; the requests of one tick (a hundred

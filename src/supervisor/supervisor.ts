@@ -182,14 +182,14 @@ export class Supervisor {
     if (first && entries.length === 0) {
       this.opts.log.warn({ event: 'empty' }, `no service dirs in ${this.opts.dir} yet; watching for them`);
     }
-    this.bootInOrder(fresh);
+    await this.bootInOrder(fresh);
     // 'up' and other lines after a scan come once sv and svrun status find the started state
     await Promise.all(fresh.map((u) => u.written()));
   }
 
   // Services with a `needs` file wait until what they need is ready; a missing or cyclic need
   // keeps that service down with a clear reason.
-  private bootInOrder(fresh: Unit[]): void {
+  private async bootInOrder(fresh: Unit[]): Promise<void> {
     const byName = this.byService();
     const booted: Unit[] = [];
     const problems = orderProblems(fresh.map((u) => ({ name: u.service, needs: u.main.state.config.needs })), new Set(byName.keys()), (n) => byName.get(n)?.main.state.config.needs ?? []);
@@ -209,6 +209,12 @@ export class Supervisor {
         this.opts.log.info({ event: 'waiting', service: u.name }, `waiting for ${u.main.state.config.needs.filter((n) => !byName.get(n)?.main.state.ready).join(', ')}`);
       }
     }
+    // control and ok are made once the services run (Service.listen), in one mkfifo batch,
+    // and before any state is written or logged: sv finds them when `started` is printed
+    await Promise.all(fresh.map((u) => u.listen().catch((err: unknown) => {
+      if (!(err instanceof SvrunError)) throw err;
+      this.opts.log.error({ event: 'control', service: u.name }, `${err.message}; sv cannot control ${u.name}`);
+    })));
     for (const u of booted) u.settle();
   }
 

@@ -126,6 +126,11 @@ export class Unit {
     return this.instance.count > 1 ? this.name.slice(0, this.name.lastIndexOf('.')) : this.name;
   }
 
+  /** Makes the control FIFOs of both services; a bring-up calls it once they run. */
+  async listen(): Promise<void> {
+    await Promise.all([this.main.listen(), this.logger?.listen()]);
+  }
+
   /** Starts the logger, then the main service. */
   boot(): void {
     this.startBoot();
