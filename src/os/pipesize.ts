@@ -24,7 +24,9 @@ const BATCH = 200;
 
 let allowed: boolean | null = null;
 let queued: number[] = [];
-let running: Promise<void>[] = [];
+// helpers still running: each leaves the set when it exits (svrun up grows pipes for every
+// service it adds, for as long as it runs)
+const running = new Set<Promise<void>>();
 
 /** Whether this process may grow pipes without touching its user's shared budget. */
 export function mayGrowPipes(): boolean {
@@ -47,15 +49,18 @@ export function growPipe(fd: number): void {
   queued.push(fd);
 }
 
-/** Resolves once every helper started so far has exited (for tests and a clean stop). */
+/** Resolves once every helper started so far has exited (for tests). */
 export async function pipesGrown(): Promise<void> {
-  while (running.length > 0) await Promise.all(running.splice(0));
+  while (running.size > 0) await Promise.all(running);
 }
 
 function flush(): void {
   const all = queued;
   queued = [];
-  for (let i = 0; i < all.length; i += BATCH) running.push(growAll(all.slice(i, i + BATCH)));
+  for (let i = 0; i < all.length; i += BATCH) {
+    const helper = growAll(all.slice(i, i + BATCH)).then(() => void running.delete(helper));
+    running.add(helper);
+  }
 }
 
 const PERL = `for my $fd (@ARGV) { open(my $fh, "<&=", $fd) or next; fcntl($fh, ${F_SETPIPE_SZ}, ${PIPE_SIZE}) }`;

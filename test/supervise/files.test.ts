@@ -74,6 +74,13 @@ describe('makeFifos', () => {
   });
 });
 
+// A writer on a fresh supervise/ dir, and the record its status file holds now.
+async function freshWriter(): Promise<{ sup: string; w: SuperviseWriter }> {
+  const sup = await prepareSuperviseDir(tempDir());
+  return { sup, w: new SuperviseWriter(sup, () => {}) };
+}
+const onDisk = (sup: string) => decodeStatus(readFileSync(join(sup, 'status')));
+
 describe('SuperviseWriter', () => {
   it('writes status, stat, pid and svrun.json and leaves no .new files', async () => {
     const sup = await prepareSuperviseDir(tempDir());
@@ -82,7 +89,7 @@ describe('SuperviseWriter', () => {
     expect(w.started).toBe(false);
     w.write(superviseFiles({ ...running, term: true, want: 'd' }, { wantExit: true, extra: { failed: true, reason: 'crash loop' } }));
     await w.idle();
-    expect(decodeStatus(readFileSync(join(sup, 'status')))).toEqual({ ...running, term: true, want: 'd' });
+    expect(onDisk(sup)).toEqual({ ...running, term: true, want: 'd' });
     expect(readFileSync(join(sup, 'stat'), 'utf8')).toBe('run, got TERM, want exit\n');
     expect(readFileSync(join(sup, 'pid'), 'utf8')).toBe('4242\n');
     expect(JSON.parse(readFileSync(join(sup, 'svrun.json'), 'utf8'))).toEqual({ failed: true, reason: 'crash loop' });
@@ -94,15 +101,14 @@ describe('SuperviseWriter', () => {
   });
 
   it('ends on the last state queued, and runs each afterWrite once its state is on disk', async () => {
-    const sup = await prepareSuperviseDir(tempDir());
-    const w = new SuperviseWriter(sup, () => {});
+    const { sup, w } = await freshWriter();
     const seen: string[] = [];
     for (let pid = 1; pid <= 50; pid++) {
       w.write(superviseFiles({ ...running, pid }), true);
       w.afterWrite(() => seen.push(readFileSync(join(sup, 'pid'), 'utf8').trim()));
     }
     await w.idle();
-    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(50);
+    expect(onDisk(sup).pid).toBe(50);
     // every callback ran, in order, and none saw an older state than the one it waited for
     expect(seen).toHaveLength(50);
     expect(seen.map(Number)).toEqual([...seen.map(Number)].sort((a, b) => a - b));
@@ -110,63 +116,58 @@ describe('SuperviseWriter', () => {
   });
 
   it('writes at once when nothing is in flight and the write is not deferred (sv reads right after a command)', async () => {
-    const sup = await prepareSuperviseDir(tempDir());
-    const w = new SuperviseWriter(sup, () => {});
+    const { sup, w } = await freshWriter();
     w.write(superviseFiles({ ...running, paused: true }));
-    expect(decodeStatus(readFileSync(join(sup, 'status'))).paused).toBe(true);
+    expect(onDisk(sup).paused).toBe(true);
     // while a deferred state is in flight, the next one queues behind it: renames stay in order
     w.write(superviseFiles({ ...running, pid: 7 }), true);
     w.write(superviseFiles({ ...running, pid: 8 }));
     await w.idle();
-    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(8);
+    expect(onDisk(sup).pid).toBe(8);
   });
 
   it('holds a deferred state back, and writes only the newer one when it comes first (a stop-all)', async () => {
-    const sup = await prepareSuperviseDir(tempDir());
-    const w = new SuperviseWriter(sup, () => {});
+    const { sup, w } = await freshWriter();
     w.write(superviseFiles({ ...running, pid: 1 }));
     w.hold(60_000);
     w.write(superviseFiles({ ...running, pid: 2, want: 'd' }), true);
     await new Promise((r) => setImmediate(r));
-    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(1);
+    expect(onDisk(sup).pid).toBe(1);
     // the newer state goes at once: idle() would wait out the hold (and time out) otherwise
     w.write(superviseFiles({ ...running, pid: 0, state: 'down', want: 'd' }), true);
     await w.idle();
-    expect(decodeStatus(readFileSync(join(sup, 'status'))).state).toBe('down');
+    expect(onDisk(sup).state).toBe('down');
     expect(readFileSync(join(sup, 'pid'), 'utf8')).toBe('');
   });
 
   it('writes a held state once the hold ends when nothing newer comes', async () => {
-    const sup = await prepareSuperviseDir(tempDir());
-    const w = new SuperviseWriter(sup, () => {});
+    const { sup, w } = await freshWriter();
     w.hold(20);
     w.write(superviseFiles({ ...running, pid: 3 }), true);
     expect(existsSync(join(sup, 'status'))).toBe(false);
     await w.idle();
-    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(3);
+    expect(onDisk(sup).pid).toBe(3);
   });
 
   it('drops a held state for a newer one written at once (sv reads right after a command)', async () => {
-    const sup = await prepareSuperviseDir(tempDir());
-    const w = new SuperviseWriter(sup, () => {});
+    const { sup, w } = await freshWriter();
     w.hold(60_000);
     w.write(superviseFiles({ ...running, pid: 4 }), true);
     w.write(superviseFiles({ ...running, pid: 5 }));
-    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(5);
+    expect(onDisk(sup).pid).toBe(5);
     await w.idle();
     w.write(superviseFiles({ ...running, pid: 6 }), true);
     await w.idle();
-    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(6);
+    expect(onDisk(sup).pid).toBe(6);
   });
 
   it('forgets a hold when a write at once comes before any deferred one', async () => {
-    const sup = await prepareSuperviseDir(tempDir());
-    const w = new SuperviseWriter(sup, () => {});
+    const { sup, w } = await freshWriter();
     w.hold(60_000);
     w.write(superviseFiles({ ...running, pid: 7 }));
     w.write(superviseFiles({ ...running, pid: 8 }), true);
     await w.idle(); // would wait out the hold (and time out) if it were still armed
-    expect(decodeStatus(readFileSync(join(sup, 'status'))).pid).toBe(8);
+    expect(onDisk(sup).pid).toBe(8);
   });
 
   it('reports a state it cannot write and writes the next one', async () => {
