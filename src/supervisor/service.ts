@@ -62,6 +62,9 @@ export class Service {
   private files: SuperviseWriter | null = null;
   private goneResolve!: () => void;
   private depth = 0;
+  // From startBoot() to settle(): log lines wait, also those of a run that exits meanwhile, so
+  // that whoever acts on a line (sv, a test) finds control and ok, which listen() makes between.
+  private booting = false;
   private closed = false;
   private notes: ['info' | 'warn' | 'error', Record<string, unknown>, string][] = [];
   /** Resolves when the service has exited for good (want exit and down). */
@@ -118,6 +121,7 @@ export class Service {
    * last of a hundred services need not wait for the others' files.
    */
   startBoot(): void {
+    this.booting = true;
     this.depth++;
     try {
       this.dispatch({ type: 'boot', now: this.clock(), down: existsSync(join(this.dir, 'down')) });
@@ -128,7 +132,8 @@ export class Service {
 
   /** Writes the supervise/ files and log lines held back since startBoot(). */
   settle(): void {
-    this.writeStatus(true);
+    this.booting = false;
+    if (!this.closed) this.writeStatus(true);
     this.flushNotes();
   }
 
@@ -174,7 +179,7 @@ export class Service {
     }
     // Log lines come last: after the processes are started (a respawn does not wait on them)
     // and once supervise/ says what they say (whoever acts on a line finds the files agree).
-    if (this.depth === 0) this.flushNotes();
+    if (this.depth === 0 && !this.booting) this.flushNotes();
   }
 
   private flushNotes(): void {
@@ -190,7 +195,7 @@ export class Service {
 
   private note(level: 'info' | 'warn' | 'error', obj: Record<string, unknown>, msg: string): void {
     this.notes.push([level, obj, msg]);
-    if (this.depth === 0) this.flushNotes();
+    if (this.depth === 0 && !this.booting) this.flushNotes();
   }
 
   private perform(effect: Effect): void {
