@@ -8,7 +8,7 @@ import { SVRUN, pollUntil, start, type Running } from '../../helpers/proc.js';
 import { NO_CLOUD, deadPort } from './fakes.js';
 
 const APP = fileURLToPath(new URL('../../fixtures/nr-app.cjs', import.meta.url));
-const PRELOAD = fileURLToPath(new URL('../../../dist/src/wrap/newrelic/preload.js', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('../../../dist/svrun/preload.js', import.meta.url));
 
 async function baseEnv(): Promise<Record<string, string>> {
   // Should the agent start after all, it may only reach a closed port on loopback.
