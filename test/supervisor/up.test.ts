@@ -1,6 +1,6 @@
 // Tier 2: the real `svrun up` on temp service dirs, observed through its output, the files
 // the services write, and supervise/.
-import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { script } from '../helpers/fs.js';
@@ -170,6 +170,16 @@ describe('svrun up', () => {
     await u.waitEvent('started', 'good');
     await u.waitFor('norun: no run file');
     await u.waitFor('noexec: run is not executable (chmod +x run)');
+  });
+
+  it('follows a dangling supervise symlink, refuses a file named supervise, and supervises the rest', async () => {
+    const dir = servicesDir({ 'linked/run': forever(), 'blocked/run': forever(), 'blocked/supervise': 'not a dir\n' });
+    symlinkSync('../state/linked', join(dir, 'linked/supervise'));
+    const u = up(dir);
+    await u.waitEvent('started', 'linked');
+    expect(readFileSync(join(dir, 'state/linked/stat'), 'utf8')).toBe('run\n');
+    await u.waitFor(`${join(dir, 'blocked/supervise')} exists but is not a directory; remove it so svrun can create it`);
+    expect(readFileSync(join(dir, 'blocked/supervise'), 'utf8')).toBe('not a dir\n');
   });
 
   it('starts a service only after what it needs is ready', async () => {
