@@ -3,7 +3,6 @@
 // are read here (config file, CA bundle); nothing is spawned.
 import { accessSync, constants as fsc, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { compileFunction } from 'node:vm';
 import { SvrunError, djbError } from '../../errors.js';
 import { iniToEnv } from './ini.js';
 import { PROXY_PARTS, normaliseProxy } from './proxy.js';
@@ -117,7 +116,9 @@ function checkJsConfig(path: string): void {
   const text = readText(path, 'NEW_RELIC_CONFIG_FILE');
   if (extname(path) === '.mjs') return; // ES module syntax: compiled by the agent's import
   try {
-    compileFunction(text, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: path });
+    // vm is loaded here, not at import: svrun up reads settings for every service, and only
+    // a service with a JS config file needs it
+    process.getBuiltinModule('node:vm').compileFunction(text, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: path });
   } catch (err) {
     const where = /:(\d+)/.exec(String((err as Error).stack ?? ''))?.[1];
     throw new SvrunError('BAD_CONFIG', `NEW_RELIC_CONFIG_FILE ${path}${where ? `:${where}` : ''}: ${(err as Error).message}: fix the file (the agent would ignore it silently)`);
