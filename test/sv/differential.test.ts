@@ -18,7 +18,14 @@ interface Pair { a: string; b: string }
 async function pair(tree: Record<string, TreeEntry>, opts: { supervise?: boolean } = {}): Promise<Pair> {
   const a = makeTree(tempDir(), tree);
   const b = makeTree(tempDir(), tree);
-  if (opts.supervise !== false) await Promise.all([startRunsv(join(a, 'svc')), startRunsv(join(b, 'svc'))]);
+  if (opts.supervise !== false) {
+    await Promise.all([startRunsv(join(a, 'svc')), startRunsv(join(b, 'svc'))]);
+    // runsv writes a first "down, want up" before it has started run (and log/run): a status
+    // read then would compare that moment in one dir with a running service in the other
+    const settled: Array<[string, string]> = [['svc', 'svc/down' in tree ? 'down\n' : 'run\n']];
+    if ('svc/log/run' in tree) settled.push(['svc/log', 'run\n']);
+    await pollUntil(() => settled.every(([svc, stat]) => readStat(join(a, svc)) === stat && readStat(join(b, svc)) === stat), 10_000, 'both runsv settled');
+  }
   return { a, b };
 }
 
