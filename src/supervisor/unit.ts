@@ -2,6 +2,7 @@
 // joined by a pipe that outlives both. Loggers start first and stop last.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { premakeSuperviseDir } from '../supervise/files.js';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { resolveServiceEnv } from '../envdir/resolve.js';
@@ -263,14 +264,11 @@ function isDir(path: string): boolean {
 
 /**
  * Makes the dirs open() would otherwise make one by one (supervise/, and the capture dir when
- * it is supervise/log), here in the thread pool, side by side with the other units' reads. On
- * ext4 each costs about 0.8 ms of journal work, and two cores make two at a time: for 100
- * services, 79 ms one by one, 42 ms side by side. Only the plain case: a symlinked supervise/
- * or a file in the way is left to open(), which makes or refuses it with a clear message.
+ * it is supervise/log), in the thread pool, side by side with the other units' reads: for 100
+ * services, 79 ms one by one, 42 ms side by side. What is not plain is left to open().
  */
 async function premakeDirs(dir: string, stateDir: string): Promise<void> {
-  const supervise = join(stateDir, 'supervise');
-  await mkdir(supervise, { mode: 0o700 }).catch(() => {});
+  const supervise = await premakeSuperviseDir(stateDir);
   if (existsSync(join(dir, 'log', 'run'))) return; // a log service, no capture
   const capture = captureDir(stateDir);
   if (capture.startsWith(`${supervise}/`)) await mkdir(capture).catch(() => {});
