@@ -10,7 +10,8 @@ import { djbError } from '../errors.js';
 import type { ServiceConfig } from './config.js';
 import { pipeLines, type LineSink } from './lines.js';
 import { initialState, step, type ControlLetter, type Effect, type Event, type ServiceState } from './machine.js';
-import { spawnScript } from './spawn.js';
+import { spawnScript, type SpawnSpec } from './spawn.js';
+import type { Standby } from './standby.js';
 
 /** Where a service's standard streams go. */
 export interface ServiceIo {
@@ -41,6 +42,8 @@ export interface ServiceOptions {
   ignore?: string;
   onChange?: (s: ServiceState, prev: ServiceState) => void;
   clock?: () => number;
+  /** A warm process run may start as (standby.ts); spawn() otherwise. */
+  standby?: Standby | null;
 }
 
 const LETTERS = new Set('udopchaiq12tkx');
@@ -244,12 +247,13 @@ export class Service {
 
   private spawn(script: 'run' | 'finish', args: string[], notificationFd: number | null): ChildProcess {
     const io = this.opts.io;
-    const child = spawnScript({
+    const spec: SpawnSpec = {
       dir: this.dir, script, args, env: this.env ?? {}, notificationFd,
       stdin: io.stdin ?? 'ignore',
       stdout: io.stdout ?? 'pipe',
       stderr: io.stderr ?? (io.stdout === undefined ? 'pipe' : 'inherit'),
-    });
+    };
+    const child = (script === 'run' ? this.opts.standby?.take(spec) : null) ?? spawnScript(spec);
     this.child = child;
     for (const [stream, kind] of [[child.stdout, 'stdout'], [child.stderr, 'stderr']] as const) {
       if (stream) pipeLines(stream, this.name, kind, io.sink);

@@ -9,6 +9,7 @@ import type { LineSink } from './lines.js';
 import type { ServiceState } from './machine.js';
 import { scanServices } from './scan.js';
 import { SETTING_FILES, readScale } from './config.js';
+import { Standby } from './standby.js';
 import { Unit, gathering, type Instance } from './unit.js';
 
 /** One unit the services dir asks for: a service, or one instance of a scaled service. */
@@ -34,6 +35,8 @@ export interface SupervisorOptions {
   inherited?: Record<string, string | undefined>;
   /** Instances per service name (svrun up --scale web=3); overrides `scale` files. */
   scale?: Map<string, number>;
+  /** Keep a warm process for restarts (standby.ts), once warmStandby() is called. */
+  standby?: boolean;
 }
 
 /** Supervises a services dir until stopped. */
@@ -49,6 +52,7 @@ export class Supervisor {
   private scanning: Promise<void> = Promise.resolve();
   private starting: Promise<void> = Promise.resolve();
   private readonly proc: EventEmitter;
+  private readonly standby: Standby | null;
   private readonly onSignal = (sig: NodeJS.Signals) => this.signal(sig);
   private stoppedResolve!: () => void;
   /** Resolves when every service has been stopped (after a signal or stop()). */
@@ -56,6 +60,12 @@ export class Supervisor {
 
   constructor(private readonly opts: SupervisorOptions) {
     this.proc = opts.proc ?? process;
+    this.standby = opts.standby ? new Standby() : null;
+  }
+
+  /** Forks the warm process restarts use: after bring-up, which it would only slow. */
+  warmStandby(): void {
+    if (!this.stopping) this.standby?.warm();
   }
 
   /** Scans and starts every service, then watches; resolves once the watch is in place. */
@@ -95,6 +105,7 @@ export class Supervisor {
       if (this.rescanTimer) clearTimeout(this.rescanTimer);
       for (const t of this.reloadTimers.values()) clearTimeout(t);
       await this.watcher?.close();
+      await this.standby?.close();
       await this.scanning;
       await Promise.all([...this.units.values()].map((u) => u.stop()));
       for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) this.proc.off(sig, this.onSignal);
@@ -162,6 +173,7 @@ export class Supervisor {
           inherited: this.opts.inherited ?? process.env,
           onChange: (u, s, prev) => this.changed(u, s, prev),
           together,
+          standby: this.standby,
         }, e.instance);
       } catch (err) {
         if (!(err instanceof SvrunError)) throw err;

@@ -12,6 +12,7 @@ import type { LineSink } from './lines.js';
 import { openLogPipe, type LogPipe } from './logpipe.js';
 import type { ServiceState } from './machine.js';
 import { Service, type ServiceIo } from './service.js';
+import type { Standby } from './standby.js';
 import { captureDir, fileSink, openCapture, teeSink } from './capture.js';
 import { OUT_FIFOS, openOutPipes, type OutPipes } from './outpipe.js';
 import type { LogWriter } from '../log/writer.js';
@@ -34,6 +35,8 @@ export interface UnitContext {
    * open their supervise/ dirs in one tick, so one mkfifo run and one flock helper serve all.
    */
   together: (settings: Promise<unknown>) => Promise<void>;
+  /** The warm process restarts use (standby.ts), if svrun keeps one. */
+  standby?: Standby | null;
 }
 
 /** Which of the instances of a scaled service a unit is (index 1 is the service dir itself). */
@@ -85,7 +88,7 @@ export class Unit {
     // Shared by reference: once the log pipe or the capture pipes exist, run writes into them.
     const io: ServiceIo = { sink: ctx.sink, fifos: hasLog ? [] : OUT_FIFOS };
     const main = new Service({
-      name, dir, stateDir, config, env: env.env, log, io,
+      name, dir, stateDir, config, env: env.env, log, io, standby: ctx.standby ?? null,
       onChange: (s, prev) => self && ctx.onChange(self, s, prev),
     });
     main.envError = env.error;

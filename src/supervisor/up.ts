@@ -38,11 +38,14 @@ export async function runUp(dir: string, opts: UpOptions): Promise<number> {
   }
   // Aligned from the first line: the dir names are known before any service starts.
   sink.width = Math.max(0, ...readdirSync(abs).filter((n) => !n.startsWith('.')).map((n) => n.length));
-  const sup = new Supervisor({ dir: abs, log, sink, envReload: opts.envReload ?? true, ...(opts.scale ? { scale: opts.scale } : {}) });
+  const sup = new Supervisor({ dir: abs, log, sink, envReload: opts.envReload ?? true, standby: true, ...(opts.scale ? { scale: opts.scale } : {}) });
   await sup.start();
   sink.width = Math.max(sink.width, ...sup.services.map((u) => u.name.length));
   log.info({ event: 'up', dir: abs, services: sup.services.length }, `supervising ${sup.services.length} service(s) in ${dir}; Ctrl-C stops them all`);
-  whenQuiet(compactHeap);
+  whenQuiet(() => {
+    compactHeap();
+    sup.warmStandby();
+  });
   await sup.stopped;
   return 0;
 }
