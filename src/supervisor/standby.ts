@@ -23,6 +23,9 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
+// Services often die together (what they need went away, a restart of several): each gets a
+// standby, for ~0.3 MiB of memory each.
+const POOL_SIZE = 3;
 const REWARM_MS = 200;
 
 interface Warm {
@@ -43,21 +46,27 @@ function redirect(fd: 0 | 1 | 2, to: SpawnSpec['stdout']): string | null {
   return null;
 }
 
-/** One warm process at a time, for whichever service restarts next. */
+/** A few warm processes, for whichever services restart next. */
 export class Standby {
-  private cur: Warm | null = null;
+  private pool: Warm[] = [];
   private disabled = false;
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
 
-  /** Whether a standby waits, ready to be taken. */
-  get ready(): boolean {
-    return this.cur?.ready ?? false;
+  /** size: how many wait at most (POOL_SIZE). */
+  constructor(private readonly size = POOL_SIZE) {}
+
+  /** How many standbys wait, ready to be taken. */
+  get ready(): number {
+    return this.pool.filter((w) => w.ready).length;
   }
 
-  /** Forks a standby unless one is there (or none can work here). */
+  /** Forks standbys until size wait (unless none can work here). */
   warm(): void {
-    if (this.cur || this.disabled || this.closed) return;
+    while (this.pool.length < this.size && !this.disabled && !this.closed) this.fork();
+  }
+
+  private fork(): void {
     // the names sh can unset again (it would not export the others, nor could it unset them)
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => NAME.test(k)));
     let child: ChildProcess;
@@ -69,7 +78,9 @@ export class Standby {
     }
     const report = child.stdio[3] as Socket;
     const w: Warm = { child, report, ready: false, names: Object.keys(env) };
-    this.cur = w;
+    this.pool.push(w);
+    const waiting = () => this.pool.includes(w);
+    const leave = () => { this.pool = this.pool.filter((x) => x !== w); };
     child.stdin!.on('error', () => { /* it died: its exit is reported */ });
     child.stdin!.write(READY);
     report.on('error', () => { /* the same */ });
@@ -79,16 +90,16 @@ export class Standby {
         w.ready = true;
         s = s.slice(2);
       }
-      if (s && this.cur !== w) this.failed(w, s.trim());
+      if (s && !waiting()) this.failed(w, s.trim());
     });
     child.on('error', () => {
       // no /bin/sh: spawn() does every start
       this.disabled = true;
-      if (this.cur === w) this.cur = null;
+      leave();
     });
     child.once('exit', () => {
-      if (this.cur !== w) return;
-      this.cur = null;
+      if (!waiting()) return;
+      leave();
       // died before it was ready: it cannot work here; killed while waiting: another, later
       if (!w.ready) this.disabled = true;
       else this.later(1000);
@@ -100,12 +111,12 @@ export class Standby {
    * emits 'error' (before 'exit', code 111) if the exec fails, as a failed spawn() does.
    */
   take(spec: SpawnSpec): ChildProcess | null {
-    const w = this.cur;
-    if (!w?.ready || spec.notificationFd) return null;
+    const w = this.pool.find((x) => x.ready);
+    if (!w || spec.notificationFd) return null;
     const io = [redirect(0, spec.stdin), redirect(1, spec.stdout), redirect(2, spec.stderr)];
     const env = Object.entries(spec.env);
     if (io.includes(null) || !env.every(([k]) => NAME.test(k))) return null;
-    this.cur = null;
+    this.pool = this.pool.filter((x) => x !== w);
     const file = `./${spec.script}`;
     const fds = [spec.stdin, spec.stdout, spec.stderr].filter((fd) => typeof fd === 'number');
     const lines = [
@@ -147,15 +158,17 @@ export class Standby {
     this.timer.unref();
   }
 
-  /** Ends the waiting standby; resolves once it has exited. */
+  /** Ends the waiting standbys; resolves once they have exited. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    const w = this.cur;
-    this.cur = null;
-    if (!w || w.child.exitCode !== null || w.child.signalCode !== null) return;
-    const exited = new Promise((r) => w.child.once('exit', r));
-    w.child.kill('SIGKILL');
-    await exited;
+    const pool = this.pool;
+    this.pool = [];
+    await Promise.all(pool.map(async (w) => {
+      if (w.child.exitCode !== null || w.child.signalCode !== null || !w.child.pid) return;
+      const exited = new Promise((r) => w.child.once('exit', r));
+      w.child.kill('SIGKILL');
+      await exited;
+    }));
   }
 }

@@ -105,9 +105,8 @@ export class Supervisor {
       if (this.rescanTimer) clearTimeout(this.rescanTimer);
       for (const t of this.reloadTimers.values()) clearTimeout(t);
       await this.watcher?.close();
-      await this.standby?.close();
       await this.scanning;
-      await Promise.all([...this.units.values()].map((u) => u.stop()));
+      await Promise.all([this.standby?.close(), ...[...this.units.values()].map((u) => u.stop())]);
       for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) this.proc.off(sig, this.onSignal);
       this.opts.log.info({ event: 'stopped' }, 'every service stopped');
       this.stoppedResolve();

@@ -10,25 +10,24 @@ import { pollUntil } from '../helpers/proc.js';
 import { alive, servicesDir, upReady } from './harness.js';
 
 async function warmed(): Promise<{ standby: Standby; pid: number }> {
-  const standby = new Standby();
+  const standby = new Standby(1);
   onTestFinished(() => standby.close());
   standby.warm();
   await pollUntil(() => standby.ready, 15_000, 'the standby to be ready');
-  const pid = pidNamed('svrun: standby', process.pid);
-  return { standby, pid };
+  const [pid, ...more] = pidsNamed('svrun: standby', process.pid);
+  expect(more).toEqual([]);
+  return { standby, pid: pid! };
 }
 
-// The one child of parent whose command line is name.
-function pidNamed(name: string, parent: number): number {
-  const found = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
+// The children of parent whose command line starts with name.
+function pidsNamed(name: string, parent: number): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
     try {
       return ppid(pid) === parent && readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith(`${name}\0`);
     } catch {
       return false;
     }
   });
-  expect(found).toHaveLength(1);
-  return found[0]!;
 }
 
 // fields of /proc/PID/stat after the command: state ppid pgrp session …
@@ -66,7 +65,7 @@ describe('standby', () => {
     const child = standby.take(spec)!;
     expect(child).not.toBeNull();
     expect(child.pid).toBe(pid);
-    expect(standby.ready).toBe(false);
+    expect(standby.ready).toBe(0);
     const [, , pgrp, session] = statFields(pid);
     expect(Number(pgrp)).toBe(pid);
     expect(Number(session)).toBe(pid);
@@ -94,14 +93,14 @@ describe('standby', () => {
   });
 
   it('leaves to spawn() what it cannot do (a pipe, a notification fd, an env name sh cannot export), and what comes before it is ready', async () => {
-    const cold = new Standby();
+    const cold = new Standby(1);
     const base: SpawnSpec = { dir: '/', script: 'run', args: [], env: {}, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' };
     expect(cold.take(base)).toBeNull();
     const { standby, pid } = await warmed();
     expect(standby.take({ ...base, stdout: 'pipe' })).toBeNull();
     expect(standby.take({ ...base, notificationFd: 3 })).toBeNull();
     expect(standby.take({ ...base, env: { 'my.var': '1' } })).toBeNull();
-    expect(standby.ready).toBe(true);
+    expect(standby.ready).toBe(1);
     await standby.close();
     expect(alive(pid)).toBe(false);
   });
@@ -113,18 +112,20 @@ describe('standby', () => {
     const u = await upReady(dir);
     const first = (await u.waitEvent('started', 'a')).pid as number;
     expect(ppid(first)).toBe(u.pid);
-    const standby = await pollUntil(() => {
-      try { return pidNamed('svrun: standby', u.pid); } catch { return 0; }
-    }, 15_000, 'svrun to fork its standby');
+    const standbys = await pollUntil(() => {
+      const found = pidsNamed('svrun: standby', u.pid);
+      return found.length === 3 && found;
+    }, 15_000, 'svrun to fork its 3 standbys');
     process.kill(first, 'SIGKILL');
     const second = (await u.waitEvent('started', 'a', 2)).pid as number;
-    expect(second).toBe(standby);
+    expect(standbys).toContain(second);
     expect(ppid(second)).toBe(u.pid);
     const current = join(dir, 'a', 'supervise', 'log', 'current');
     await pollUntil(() => readFileSync(current, 'utf8').includes(`up ${second}`), 15_000, 'the restarted run\'s line in current');
     // a new standby waits for the next restart
     await pollUntil(() => {
-      try { return pidNamed('svrun: standby', u.pid) !== standby; } catch { return false; }
+      const found = pidsNamed('svrun: standby', u.pid);
+      return found.length === 3 && !found.includes(second);
     }, 15_000, 'the next standby');
     expect((await u.stop()).exitCode).toBe(0);
     expect(alive(second)).toBe(false);
