@@ -20,6 +20,9 @@ import type { SpawnSpec } from './spawn.js';
 const READY = 'echo R >&3\n';
 const FAIL = 'f() { echo "$1 $2" >&3; read _ <&3; exit 111; }';
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Left out of the standby's own env: what a shell reads at start (ENV, BASH_ENV where /bin/sh is
+// bash) or will not unset (bash's read-only ones).
+const SHELL_OWN = new Set(['ENV', 'BASH_ENV', 'BASHOPTS', 'SHELLOPTS', 'PPID', 'UID', 'EUID']);
 
 const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
@@ -68,7 +71,7 @@ export class Standby {
 
   private fork(): void {
     // the names sh can unset again (it would not export the others, nor could it unset them)
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => NAME.test(k)));
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => NAME.test(k) && !SHELL_OWN.has(k)));
     let child: ChildProcess;
     try {
       child = spawn('/bin/sh', ['-s'], { env, stdio: ['pipe', 'inherit', 'inherit', 'pipe'], detached: true, argv0: 'svrun: standby' });
@@ -93,7 +96,8 @@ export class Standby {
       if (s && !waiting()) this.failed(w, s.trim());
     });
     child.on('error', () => {
-      // no /bin/sh: spawn() does every start
+      // no /bin/sh: spawn() does every start (once taken, an error is the service's, failed())
+      if (!waiting()) return;
       this.disabled = true;
       leave();
     });
@@ -124,7 +128,7 @@ export class Standby {
       FAIL,
       `cd ${q(spec.dir)} 2>/dev/null || f exec ENOENT`,
       `[ -e ${file} ] || f exec ENOENT`,
-      `[ -x ${file} ] || f exec EACCES`,
+      `[ -x ${file} ] && [ ! -d ${file} ] || f exec EACCES`,
       ...fds.map((fd) => `[ -e /proc/${process.pid}/fd/${fd} ] || f io ENOENT`),
       // cd exported PWD and OLDPWD; the service gets its own env and nothing else
       `unset ${[...w.names, 'PWD', 'OLDPWD'].join(' ')}`,

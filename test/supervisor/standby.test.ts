@@ -83,13 +83,19 @@ describe('standby', () => {
     expect(readFileSync(join(root, 'err'), 'utf8')).toBe('to-stderr\n');
   });
 
-  it("reports a run it cannot exec as spawn() does: 'error' with the errno's code, then exit 111", async () => {
+  it("reports a run it cannot exec (not executable, a dir, missing) as spawn() does: 'error' with the errno's code, then exit 111", async () => {
     const root = tempDir();
     makeTree(root, { 'svc/run': { content: '#!/bin/sh\nexit 0\n', mode: 0o644 } });
     const { standby } = await warmed();
     const spec: SpawnSpec = { dir: join(root, 'svc'), script: 'run', args: [], env: {}, stdin: 'ignore', stdout: 'ignore', stderr: 'ignore' };
-    const r = await exited(standby.take(spec)!);
-    expect(r).toEqual({ code: 111, signal: null, errors: ['EACCES'] });
+    expect(await exited(standby.take(spec)!)).toEqual({ code: 111, signal: null, errors: ['EACCES'] });
+    makeTree(root, { 'dir/run/x': '' });
+    standby.warm();
+    await pollUntil(() => standby.ready, 15_000, 'the next standby');
+    expect(await exited(standby.take({ ...spec, dir: join(root, 'dir') })!)).toEqual({ code: 111, signal: null, errors: ['EACCES'] });
+    standby.warm();
+    await pollUntil(() => standby.ready, 15_000, 'the next standby');
+    expect(await exited(standby.take({ ...spec, dir: join(root, 'none') })!)).toEqual({ code: 111, signal: null, errors: ['ENOENT'] });
   });
 
   it('leaves to spawn() what it cannot do (a pipe, a notification fd, an env name sh cannot export), and what comes before it is ready', async () => {
