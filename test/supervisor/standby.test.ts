@@ -1,5 +1,5 @@
 // The warm process restarts start as (src/supervisor/standby.ts): real perl, real services.
-import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -135,5 +135,25 @@ describe('standby', () => {
     }, 15_000, 'the next standby');
     expect((await u.stop()).exitCode).toBe(0);
     expect(alive(second)).toBe(false);
+    expect(standbys.filter(alive)).toEqual([]);
+  });
+
+  it('svrun up restarts a service whose env/ changed as a standby, with the new env (a variable its env dir now unsets is gone)', async () => {
+    const dir = servicesDir({
+      'a/env/GREETING': 'one\n',
+      'a/run': script('echo "greeting=$GREETING home=${HOME-unset}"\nexec sleep 1000'),
+    });
+    const u = await upReady(dir, [], { HOME: '/from-svrun' });
+    await u.waitFor('a | greeting=one home=/from-svrun');
+    const standbys = await pollUntil(() => {
+      const found = pidsNamed('svrun: standby', u.pid);
+      return found.length === 3 && found;
+    }, 15_000, 'svrun to fork its 3 standbys');
+    // HOME is svrun's, which a service inherits (foundation precedence); the env dir unsets it
+    writeFileSync(join(dir, 'a/env/HOME'), '');
+    writeFileSync(join(dir, 'a/env/GREETING'), 'two\n');
+    await u.waitFor('a | greeting=two home=unset');
+    const second = (await u.waitEvent('started', 'a', 2)).pid as number;
+    expect(standbys).toContain(second);
   });
 });
