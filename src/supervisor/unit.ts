@@ -2,9 +2,9 @@
 // joined by a pipe that outlives both. Loggers start first and stop last.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { premakeSuperviseDir } from '../supervise/files.js';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { premakeSuperviseDir } from '../supervise/files.js';
 import { resolveServiceEnv } from '../envdir/resolve.js';
 import { newRelicFor } from '../wrap/newrelic/wrap.js';
 import { readServiceConfig } from './config.js';
@@ -70,18 +70,18 @@ export class Unit {
   static async create(name: string, dir: string, ctx: UnitContext, instance: Instance = single(dir)): Promise<Unit> {
     const log = ctx.log.child({ service: name });
     const stateDir = instance.stateDir;
+    const logDir = join(dir, 'log');
+    const hasLog = isDir(logDir) && existsSync(join(logDir, 'run'));
     // everything that can throw before the gathering is in settings: a unit that never arrived
     // would hold the others back
     const settings = (async () => {
       if (stateDir !== dir) mkdirSync(stateDir, { recursive: true });
-      return Promise.all([readServiceConfig(dir), loadEnv(name, dir, ctx, true, instance), premakeDirs(dir, stateDir)]);
+      return Promise.all([readServiceConfig(dir), loadEnv(name, dir, ctx, true, instance), premakeDirs(stateDir, hasLog)]);
     })();
     await ctx.together(settings);
     const [config, env] = await settings;
     let pipe: LogPipe | null = null;
     let logger: Service | null = null;
-    const logDir = join(dir, 'log');
-    const hasLog = isDir(logDir) && existsSync(join(logDir, 'run'));
     let self: Unit | null = null;
     let capture: LogWriter | null = null;
     let out: OutPipes | null = null;
@@ -270,9 +270,9 @@ function isDir(path: string): boolean {
  * it is supervise/log), in the thread pool, side by side with the other units' reads: for 100
  * services, 79 ms one by one, 42 ms side by side. What is not plain is left to open().
  */
-async function premakeDirs(dir: string, stateDir: string): Promise<void> {
+async function premakeDirs(stateDir: string, hasLog: boolean): Promise<void> {
   const supervise = await premakeSuperviseDir(stateDir);
-  if (existsSync(join(dir, 'log', 'run'))) return; // a log service, no capture
+  if (hasLog) return; // log/run takes the output: no capture
   const capture = captureDir(stateDir);
   if (capture.startsWith(`${supervise}/`)) await mkdir(capture).catch(() => {});
 }

@@ -30,6 +30,14 @@ function pidsNamed(name: string, parent: number): number[] {
   });
 }
 
+// svrun's three standbys, once all are there
+function threeStandbys(svrun: number): Promise<number[]> {
+  return pollUntil(() => {
+    const found = pidsNamed('svrun: standby', svrun);
+    return found.length === 3 && found;
+  }, 15_000, 'svrun to fork its 3 standbys');
+}
+
 // fields of /proc/PID/stat after the command: state ppid pgrp session …
 const statFields = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'latin1').replace(/^.*\) /s, '').split(' ');
 const ppid = (pid: number) => Number(statFields(pid)[1]);
@@ -118,10 +126,7 @@ describe('standby', () => {
     const u = await upReady(dir);
     const first = (await u.waitEvent('started', 'a')).pid as number;
     expect(ppid(first)).toBe(u.pid);
-    const standbys = await pollUntil(() => {
-      const found = pidsNamed('svrun: standby', u.pid);
-      return found.length === 3 && found;
-    }, 15_000, 'svrun to fork its 3 standbys');
+    const standbys = await threeStandbys(u.pid);
     process.kill(first, 'SIGKILL');
     const second = (await u.waitEvent('started', 'a', 2)).pid as number;
     expect(standbys).toContain(second);
@@ -145,10 +150,7 @@ describe('standby', () => {
     });
     const u = await upReady(dir, [], { HOME: '/from-svrun' });
     await u.waitFor('a | greeting=one home=/from-svrun');
-    const standbys = await pollUntil(() => {
-      const found = pidsNamed('svrun: standby', u.pid);
-      return found.length === 3 && found;
-    }, 15_000, 'svrun to fork its 3 standbys');
+    const standbys = await threeStandbys(u.pid);
     // HOME is svrun's, which a service inherits (foundation precedence); the env dir unsets it
     writeFileSync(join(dir, 'a/env/HOME'), '');
     writeFileSync(join(dir, 'a/env/GREETING'), 'two\n');
