@@ -103,11 +103,11 @@ export function frame(st: FrameState, chunk: Buffer, clock: () => Instant, alloc
 // per chunk, grown element by element, was most of a flood's garbage).
 let ends = new Int32Array(1024);
 
-// The lines chunk[pos..last] (last is a newline), each behind head, in one buffer from alloc.
-// The lines are copied in one piece to the end of out, then each is moved left to its place
-// after its head: per line two native calls and no allocation (Buffer#copy or a subarray per
-// line cost more than the bytes on Node 20).
-function headLines(chunk: Buffer, pos: number, last: number, head: Buffer, alloc: (n: number) => Buffer): Buffer {
+// The lines chunk[pos..last] (last is a newline), each behind head, in one buffer from alloc,
+// after room bytes left for the caller. The lines are copied in one piece to the end of out,
+// then each is moved left to its place after its head: per line two native calls and no
+// allocation (Buffer#copy or a subarray per line cost more than the bytes on Node 20).
+function headLines(chunk: Buffer, pos: number, last: number, head: Buffer, alloc: (n: number) => Buffer, room = 0): Buffer {
   let count = 0;
   for (let i = chunk.indexOf(10, pos); i !== -1 && i <= last; i = chunk.indexOf(10, i + 1)) {
     if (count === ends.length) {
@@ -118,10 +118,10 @@ function headLines(chunk: Buffer, pos: number, last: number, head: Buffer, alloc
     ends[count++] = i;
   }
   const body = last + 1 - pos;
-  const out = alloc(body + count * head.length);
+  const out = alloc(room + body + count * head.length);
   const shift = out.length - body - pos; // byte k of chunk sits at k + shift of out
-  out.set(chunk.subarray(pos, last + 1), out.length - body);
-  let o = 0;
+  if (body > 0) out.set(chunk.subarray(pos, last + 1), out.length - body);
+  let o = room;
   for (let k = 0; k < count; k++) {
     const nl = ends[k]!;
     out.set(head, o);
@@ -132,6 +132,53 @@ function headLines(chunk: Buffer, pos: number, last: number, head: Buffer, alloc
     pos = nl + 1;
   }
   return out;
+}
+
+/**
+ * frame()'s usual case in one buffer, for a lane without rules or replacement: the carried
+ * partial line completed behind its own stamp, then every line of chunk behind head (stamp
+ * and prefix); the unterminated tail is kept, copied, so the caller may reuse chunk. Returns
+ * null, having changed nothing, where frame() must take chunk: a long line streaming, no
+ * newline in chunk, or a tail of bufLen bytes or more.
+ */
+export function frameLines(st: FrameState, chunk: Buffer, head: Buffer, alloc: (n: number) => Buffer): Buffer | null {
+  const first = st.cont ? -1 : chunk.indexOf(10);
+  if (first < 0) return null;
+  const last = chunk.lastIndexOf(10);
+  const tail = chunk.length - last - 1;
+  if (tail >= st.opts.bufLen) return null;
+  const prefix = st.opts.prefix;
+  let out: Buffer;
+  if (st.carryLen > 0) {
+    const stamp = st.carryStamp;
+    out = headLines(chunk, first + 1, last, head, alloc, stamp.length + prefix.length + st.carryLen + first + 1);
+    out.set(stamp, 0);
+    out.set(prefix, stamp.length);
+    let o = stamp.length + prefix.length;
+    for (let i = 0; i < st.carry.length; i++) {
+      const b = st.carry[i]!;
+      out.set(b, o);
+      o += b.length;
+    }
+    out.set(chunk.subarray(0, first + 1), o);
+    st.carry = [];
+    st.carryLen = 0;
+  } else {
+    out = headLines(chunk, 0, last, head, alloc);
+  }
+  if (tail > 0) keepTail(st, chunk.subarray(last + 1), head.subarray(0, head.length - prefix.length));
+  return out;
+}
+
+// The partial last line and its stamp, copied (Buffer.from is a large function for V8 to
+// compile into a flood's path; a copy into fresh bytes is two calls).
+function keepTail(st: FrameState, tail: Buffer, stamp: Buffer): void {
+  const kept = Buffer.allocUnsafeSlow(tail.length + stamp.length);
+  kept.set(stamp, 0);
+  kept.set(tail, stamp.length);
+  st.carryStamp = kept.subarray(0, stamp.length);
+  st.carry = [kept.subarray(stamp.length)];
+  st.carryLen = tail.length;
 }
 
 /** Ends the stream: a final line without newline is kept and terminated (svlogd drops it). */

@@ -50,3 +50,43 @@ export function formatStamp(style: StampStyle, t: Instant): string {
     case 3: return `${ptime(t, 'T')} `;
   }
 }
+
+/** Bytes in a stamp of style 1, 2 or 3, its trailing space included. */
+export const STAMP_LEN = 26;
+
+const HEX = Buffer.from('0123456789abcdef');
+
+/**
+ * A stamp of style 1-3 kept as bytes at the start of buf and updated in place: the whole
+ * stamp is formatted when the second changes, else only its fraction is written, digit by
+ * digit. A flood takes a stamp per read, a thousand a second; formatting each as a string was
+ * a third of the framing's cost and most of what V8 compiled for it.
+ */
+export class StampBytes {
+  private sec = NaN;
+
+  constructor(private readonly style: 1 | 2 | 3, readonly buf: Buffer) {}
+
+  /** Writes t's stamp; returns buf. */
+  set(t: Instant): Buffer {
+    const b = this.buf;
+    if (t.sec !== this.sec) {
+      b.write(formatStamp(this.style, t), 0, 'latin1');
+      this.sec = t.sec;
+    } else if (this.style === 1) {
+      let n = t.nsec;
+      for (let i = 24; i >= 17; i--) {
+        b[i] = HEX[n & 15]!;
+        n >>>= 4;
+      }
+    } else {
+      let f = Math.floor(t.nsec / 10_000);
+      for (let i = 24; i >= 20; i--) {
+        const d = f % 10;
+        b[i] = 48 + d;
+        f = (f - d) / 10;
+      }
+    }
+    return b;
+  }
+}

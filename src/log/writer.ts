@@ -7,7 +7,7 @@
 // caller waits for 'drain'.
 import { EventEmitter } from 'node:events';
 import {
-  constants, fchmod, open, openSync, closeSync, fchmodSync, fstatSync, fsync, fsyncSync, renameSync, statSync, writevSync,
+  constants, fchmod, open, openSync, closeSync, fchmodSync, fstatSync, fsync, fsyncSync, renameSync, statSync, writeSync, writevSync,
 } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SvrunError, djbError } from '../errors.js';
 import { parseConfig, type LogConfig } from './config.js';
-import { frame, frameEnd, frameState, type FrameState } from './frame.js';
+import { frame, frameEnd, frameLines, frameState, type FrameState } from './frame.js';
 import { flockFd } from '../os/flock.js';
 import { freshName, removeOldest, removeOldestForSpace } from './oldfiles.js';
 import {
@@ -23,7 +23,7 @@ import {
 } from './options.js';
 import { ROTATE, place, type Op } from './place.js';
 import { processOnce } from './processor.js';
-import { now } from './stamp.js';
+import { STAMP_LEN, StampBytes, now } from './stamp.js';
 
 // Larger framed chunks (a reader handing over megabytes at once) get their own buffer.
 const SCRATCH_MAX = 1 << 20;
@@ -37,6 +37,8 @@ export class LogWriter extends EventEmitter {
   private readonly o: Required<LogWriterOptions>;
   private config: LogConfig = parseConfig('').config;
   private lanes: FrameState[];
+  /** Per lane, for frameLines: stamp and prefix as bytes, the stamp updated per chunk; null where frame() does the lane. */
+  private heads: (StampBytes | null)[] = [];
   private phase: Phase = 'new';
   /** fd of current, -1 while closed or between rotation steps. */
   private current = -1;
@@ -81,6 +83,7 @@ export class LogWriter extends EventEmitter {
       ...opts,
     };
     this.lanes = ['', ...this.o.marks].map((m) => frameState(this.frameOptions(m)));
+    this.makeHeads();
   }
 
   /** Bytes accepted but not yet on disk. */
@@ -127,8 +130,12 @@ export class LogWriter extends EventEmitter {
       return false;
     }
     if (this.phase === 'open') {
-      this.ingest(buf, lane);
-      if (buf === data) this.detach(buf);
+      const fast = this.ops.length === 0 ? this.frameFast(buf, lane) : null;
+      if (fast) this.append(fast);
+      else {
+        this.ingest(buf, lane);
+        if (buf === data) this.detach(buf);
+      }
     } else {
       this.held.push(buf === data ? Buffer.from(buf) : buf);
       this.heldLanes.push(lane);
@@ -201,6 +208,49 @@ export class LogWriter extends EventEmitter {
     const { stamp, replace, lineMax, bufLen } = this.o;
     const prefix = mark ? Buffer.concat([this.config.prefix, Buffer.from(mark)]) : this.config.prefix;
     return { stamp, replace, lineMax, bufLen, prefix, rules: this.config.rules };
+  }
+
+  // One head buffer per lane whose lines need only a stamp and prefix (svrun's capture, and
+  // `svrun log` without patterns): frameLines' case.
+  private makeHeads(): void {
+    const style = this.o.stamp;
+    this.heads = this.lanes.map((st) => {
+      const o = st.opts;
+      if (style === 0 || o.rules.length > 0 || o.replace !== null) return null;
+      const buf = Buffer.alloc(STAMP_LEN + o.prefix.length);
+      o.prefix.copy(buf, STAMP_LEN);
+      return new StampBytes(style, buf);
+    });
+  }
+
+  // The usual case, while nothing waits for the disk: frames buf into one buffer that
+  // append() writes at once, without going through the queue.
+  private frameFast(buf: Buffer, lane: number): Buffer | null {
+    const head = this.heads[lane];
+    const st = this.lanes[lane];
+    if (!head || !st) return null;
+    return frameLines(st, buf, head.set(this.o.clock()), this.alloc);
+  }
+
+  // Writes framed bytes now, unless they may cross a rotation point (place() decides those) or
+  // the disk takes only part: the rest is queued for the pump.
+  private append(out: Buffer): void {
+    const { sizeMax } = this.config;
+    const limit = sizeMax > this.o.lineMax ? sizeMax - this.o.lineMax : sizeMax;
+    if (sizeMax > 0 && this.size + out.length >= limit) return this.enqueue([out]);
+    let n = 0;
+    try {
+      n = writeSync(this.current, out);
+    } catch (err) {
+      this.failure = err;
+    }
+    this.size += out.length;
+    if (n > 0) this.dirty = true;
+    if (n < out.length) {
+      this.ops.push(out.subarray(n));
+      this.pending += out.length - n;
+      this.kick();
+    }
   }
 
   private ingest(buf: Buffer, lane: number): void {
@@ -435,6 +485,7 @@ export class LogWriter extends EventEmitter {
       }
       this.config = await this.readConfig();
       this.lanes.forEach((f, i) => (f.opts = this.frameOptions(i === 0 ? '' : this.o.marks[i - 1]!)));
+      this.makeHeads();
       this.recoverUnclean();
       this.current = await openAsync(join(dir, 'current'), CURRENT_FLAGS, 0o644);
       const cur = fstatSync(this.current);

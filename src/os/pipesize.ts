@@ -23,7 +23,7 @@ const CAPS = [21n, 24n]; // CAP_SYS_ADMIN, CAP_SYS_RESOURCE
 const BATCH = 200;
 
 let allowed: boolean | null = null;
-let queued: number[] = [];
+let queued: { fd: number; grown?: (() => void) | undefined }[] = [];
 // helpers still running: each leaves the set when it exits (svrun up grows pipes for every
 // service it adds, for as long as it runs)
 const running = new Set<Promise<void>>();
@@ -42,11 +42,14 @@ export function mayGrowPipes(): boolean {
   return allowed;
 }
 
-/** Asks for fd's pipe to hold PIPE_SIZE bytes; returns at once (the helper runs alongside). */
-export function growPipe(fd: number): void {
+/**
+ * Asks for fd's pipe to hold PIPE_SIZE bytes; returns at once (the helper runs alongside),
+ * and calls grown once the pipe holds PIPE_SIZE, never if it keeps its size.
+ */
+export function growPipe(fd: number, grown?: () => void): void {
   if (!mayGrowPipes()) return;
   if (queued.length === 0) setImmediate(flush);
-  queued.push(fd);
+  queued.push({ fd, grown });
 }
 
 /** Resolves once every helper started so far has exited (for tests). */
@@ -63,14 +66,20 @@ function flush(): void {
   }
 }
 
-const PERL = `for my $fd (@ARGV) { open(my $fh, "<&=", $fd) or next; fcntl($fh, ${F_SETPIPE_SZ}, ${PIPE_SIZE}) }`;
+// prints the index of each pipe it grew
+const PERL = `for my $i (0..$#ARGV) { open(my $fh, "<&=", $ARGV[$i]) or next; print "$i\\n" if fcntl($fh, ${F_SETPIPE_SZ}, ${PIPE_SIZE}) }`;
 
-function growAll(fds: number[]): Promise<void> {
+function growAll(reqs: { fd: number; grown?: (() => void) | undefined }[]): Promise<void> {
   return new Promise((resolve) => {
     try {
-      const child = spawn('perl', ['-e', PERL, ...fds.map((_, i) => String(3 + i))], { stdio: ['ignore', 'ignore', 'ignore', ...fds] });
+      const child = spawn('perl', ['-e', PERL, ...reqs.map((_, i) => String(3 + i))], { stdio: ['ignore', 'pipe', 'ignore', ...reqs.map((r) => r.fd)] });
+      let out = '';
+      child.stdout?.on('data', (d: Buffer) => (out += d.toString('latin1')));
       child.on('error', () => resolve()); // no perl: the pipes keep 64 KiB
-      child.on('close', () => resolve());
+      child.on('close', () => {
+        for (const i of out.split('\n')) if (i !== '') reqs[Number(i)]?.grown?.();
+        resolve();
+      });
     } catch {
       resolve(); // a descriptor closed since it was queued (its service failed to open)
     }

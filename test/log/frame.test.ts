@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/log/config.js';
-import { frame, frameEnd, frameState, type FrameOptions } from '../../src/log/frame.js';
+import { frame, frameEnd, frameLines, frameState, type FrameOptions } from '../../src/log/frame.js';
+import { formatStamp } from '../../src/log/stamp.js';
 
 const clock = () => ({ sec: Date.UTC(2026, 10, 28) / 1000, nsec: 0 });
 const opts = (o: Partial<FrameOptions> = {}, config = ''): FrameOptions => {
@@ -58,5 +59,63 @@ describe('frame', () => {
     expect(lines).toHaveLength(5002);
     expect(lines.every((l) => l.startsWith('2026-11-28_00:00:00.00000 '))).toBe(true);
     expect(lines.map((l) => l.slice(26))).toEqual([...Array.from({ length: 5000 }, (_, i) => String(i)), 'a', 'b']);
+  });
+});
+
+describe('frameLines', () => {
+  // A seeded generator: the same splits on every run, many shapes of chunk.
+  const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+
+  it('frames every split of a stream byte for byte as frame() does, or leaves the chunk to it untouched', () => {
+    const next = rand(7);
+    const text = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(Math.floor(next() * 30))}\n`).join('') + 'tail';
+    const input = Buffer.from(text);
+    for (const prefix of ['', 'web: ']) {
+      for (let round = 0; round < 20; round++) {
+        const o = opts({ stamp: 2, bufLen: 24, prefix: Buffer.from(prefix) });
+        const a = frameState(o);
+        const b = frameState(o);
+        let fast = '';
+        let slow = '';
+        let took = 0;
+        for (let pos = 0; pos < input.length;) {
+          const end = Math.min(input.length, pos + 1 + Math.floor(next() * 120));
+          const chunk = input.subarray(pos, end);
+          const stamp = Buffer.from(formatStamp(2, clock()) + prefix);
+          const before = JSON.stringify(a);
+          const got = frameLines(a, chunk, stamp, Buffer.allocUnsafe);
+          if (got) {
+            fast += got.toString();
+            took++;
+          } else {
+            expect(JSON.stringify(a)).toBe(before);
+            fast += Buffer.concat(frame(a, chunk, clock).out).toString();
+          }
+          slow += Buffer.concat(frame(b, chunk, clock).out).toString();
+          pos = end;
+        }
+        fast += Buffer.concat(frameEnd(a).out).toString();
+        slow += Buffer.concat(frameEnd(b).out).toString();
+        expect(fast).toBe(slow);
+        expect(took).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('keeps its copy of the partial line: the caller may reuse the chunk', () => {
+    const st = frameState(opts({ stamp: 2 }));
+    const chunk = Buffer.from('one\ntw');
+    const head = Buffer.from(formatStamp(2, clock()));
+    expect(frameLines(st, chunk, head, Buffer.allocUnsafe)!.toString()).toBe(`${head}one\n`);
+    chunk.fill(0x21);
+    expect(frameLines(st, Buffer.from('o\n'), head, Buffer.allocUnsafe)!.toString()).toBe(`${head}two\n`);
+  });
+
+  it('leaves a chunk without a newline, or with a tail of -b bytes or more, to frame()', () => {
+    const st = frameState(opts({ stamp: 2, bufLen: 8 }));
+    const head = Buffer.from(formatStamp(2, clock()));
+    expect(frameLines(st, Buffer.from('no newline'), head, Buffer.allocUnsafe)).toBeNull();
+    expect(frameLines(st, Buffer.from('a\n01234567'), head, Buffer.allocUnsafe)).toBeNull();
+    expect(st.carryLen).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatStamp, ptime, tai64n } from '../../src/log/stamp.js';
+import { STAMP_LEN, StampBytes, formatStamp, ptime, tai64n } from '../../src/log/stamp.js';
 
 // 2026-11-28T01:54:01.663060123Z
 const t = { sec: Date.UTC(2026, 10, 28, 1, 54, 1) / 1000, nsec: 663_060_123 };
@@ -26,5 +26,22 @@ describe('timestamps', () => {
 
   it('pads small fractions with leading zeros', () => {
     expect(ptime({ sec: 0, nsec: 50_000 }, 'T')).toBe('1970-01-01T00:00:00.00005');
+  });
+});
+
+describe('StampBytes', () => {
+  it('writes the same bytes as formatStamp for every style, within a second and across seconds', () => {
+    for (const style of [1, 2, 3] as const) {
+      const buf = Buffer.alloc(STAMP_LEN + 4, 0x2e);
+      const sb = new StampBytes(style, buf);
+      const times = [
+        t, { sec: t.sec, nsec: 5 }, { sec: t.sec, nsec: 999_999_999 }, { sec: t.sec, nsec: 10_000 },
+        { sec: t.sec + 1, nsec: 123_456_789 }, { sec: t.sec + 1, nsec: 0 }, { sec: t.sec + 86_400, nsec: 42 },
+      ];
+      for (const when of times) {
+        expect(sb.set(when).toString('latin1', 0, STAMP_LEN)).toBe(formatStamp(style, when));
+        expect(buf.toString('latin1', STAMP_LEN)).toBe('....'); // what follows the stamp is left alone
+      }
+    }
   });
 });

@@ -37,6 +37,17 @@ describe('growPipe', () => {
     expect(pipes.map(pipeSize)).toEqual([want, want, want]);
   });
 
+  it('tells which pipes it grew: grown is called for those that hold PIPE_SIZE now, for no other', async () => {
+    const pipes = [fifo(), fifo()];
+    const told: number[] = [];
+    pipes.forEach((fd, i) => growPipe(fd, () => told.push(i)));
+    await new Promise((r) => setImmediate(r));
+    await pipesGrown();
+    const grown = pipes.map((fd, i) => (pipeSize(fd) === PIPE_SIZE ? i : -1)).filter((i) => i >= 0);
+    expect(told.sort()).toEqual(grown);
+    expect(grown).toEqual(mayGrowPipes() ? [0, 1] : []);
+  });
+
   it('agrees with the effective capabilities in /proc/self/status', async () => {
     const { readFileSync } = await import('node:fs');
     const eff = BigInt(`0x${/^CapEff:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'latin1'))![1]}`);
