@@ -52,6 +52,15 @@ export function growPipe(fd: number, grown?: () => void): void {
   queued.push({ fd, grown });
 }
 
+/**
+ * Starts the helper for the requests queued so far now, not on the next turn of the loop:
+ * svrun up calls it before it starts the services, so a service that writes from its first
+ * moment finds its pipe grown or about to be.
+ */
+export function growQueuedPipes(): void {
+  flush();
+}
+
 /** Resolves once every helper started so far has exited (for tests). */
 export async function pipesGrown(): Promise<void> {
   while (running.size > 0) await Promise.all(running);

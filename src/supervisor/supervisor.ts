@@ -20,6 +20,7 @@ interface Slot {
   instance: Instance;
 }
 import { orderProblems } from './needs.js';
+import { growQueuedPipes } from '../os/pipesize.js';
 
 /** Options for a Supervisor. */
 export interface SupervisorOptions {
@@ -204,6 +205,10 @@ export class Supervisor {
     const byName = this.byService();
     const booted: Unit[] = [];
     const problems = orderProblems(fresh.map((u) => ({ name: u.service, needs: u.main.state.config.needs })), new Set(byName.keys()), (n) => byName.get(n)?.main.state.config.needs ?? []);
+    // The capture pipes opened for these units grow before the services start, not after:
+    // a service that floods from its first moment finds 1 MiB (or nearly: the helper runs
+    // beside it), not 64 KiB it fills in a fifth of a millisecond.
+    growQueuedPipes();
     for (const u of fresh) {
       const problem = problems.get(u.service);
       if (problem) {
