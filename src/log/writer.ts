@@ -7,7 +7,7 @@
 // caller waits for 'drain'.
 import { EventEmitter } from 'node:events';
 import {
-  constants, fchmod, open, openSync, closeSync, fchmodSync, fstatSync, fsync, fsyncSync, renameSync, statSync, writeSync, writevSync,
+  constants, fchmod, open, openSync, closeSync, fchmodSync, fstatSync, fsync, fsyncSync, renameSync, statSync, writevSync,
 } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -131,7 +131,7 @@ export class LogWriter extends EventEmitter {
     }
     if (this.phase === 'open') {
       const fast = this.ops.length === 0 ? this.frameFast(buf, lane) : null;
-      if (fast) this.append(fast);
+      if (fast) this.enqueue([fast]);
       else {
         this.ingest(buf, lane);
         if (buf === data) this.detach(buf);
@@ -223,34 +223,11 @@ export class LogWriter extends EventEmitter {
     });
   }
 
-  // The usual case, while nothing waits for the disk: frames buf into one buffer that
-  // append() writes at once, without going through the queue.
+  // The usual case, while nothing waits for the disk: buf framed into one buffer, which the
+  // queue writes at once (no detach: frameLines copies what it keeps).
   private frameFast(buf: Buffer, lane: number): Buffer | null {
     const head = this.heads[lane];
-    const st = this.lanes[lane];
-    if (!head || !st) return null;
-    return frameLines(st, buf, head.set(this.o.clock()), this.alloc);
-  }
-
-  // Writes framed bytes now, unless they may cross a rotation point (place() decides those) or
-  // the disk takes only part: the rest is queued for the pump.
-  private append(out: Buffer): void {
-    const { sizeMax } = this.config;
-    const limit = sizeMax > this.o.lineMax ? sizeMax - this.o.lineMax : sizeMax;
-    if (sizeMax > 0 && this.size + out.length >= limit) return this.enqueue([out]);
-    let n = 0;
-    try {
-      n = writeSync(this.current, out);
-    } catch (err) {
-      this.failure = err;
-    }
-    this.size += out.length;
-    if (n > 0) this.dirty = true;
-    if (n < out.length) {
-      this.ops.push(out.subarray(n));
-      this.pending += out.length - n;
-      this.kick();
-    }
+    return head ? frameLines(this.lanes[lane]!, buf, head.set(this.o.clock()), this.alloc) : null;
   }
 
   private ingest(buf: Buffer, lane: number): void {

@@ -23,7 +23,13 @@ const CAPS = [21n, 24n]; // CAP_SYS_ADMIN, CAP_SYS_RESOURCE
 const BATCH = 200;
 
 let allowed: boolean | null = null;
-let queued: { fd: number; grown?: (() => void) | undefined }[] = [];
+/** A pipe to grow, and who to tell once it has grown. */
+interface Request {
+  fd: number;
+  grown?: (() => void) | undefined;
+}
+
+let queued: Request[] = [];
 // helpers still running: each leaves the set when it exits (svrun up grows pipes for every
 // service it adds, for as long as it runs)
 const running = new Set<Promise<void>>();
@@ -78,7 +84,7 @@ function flush(): void {
 // prints the index of each pipe it grew
 const PERL = `for my $i (0..$#ARGV) { open(my $fh, "<&=", $ARGV[$i]) or next; print "$i\\n" if fcntl($fh, ${F_SETPIPE_SZ}, ${PIPE_SIZE}) }`;
 
-function growAll(reqs: { fd: number; grown?: (() => void) | undefined }[]): Promise<void> {
+function growAll(reqs: Request[]): Promise<void> {
   return new Promise((resolve) => {
     try {
       const child = spawn('perl', ['-e', PERL, ...reqs.map((_, i) => String(3 + i))], { stdio: ['ignore', 'pipe', 'ignore', ...reqs.map((r) => r.fd)] });
