@@ -69,8 +69,8 @@ describe('the log pipe under svrun up', () => {
 
     const killLogger = async () => {
       expect((await sv(['pause', svc])).exitCode).toBe(0);
-      const producer = pidOf((await sv(['status', svc])).stdout);
-      const logger = pidOf((await sv(['status', join(svc, 'log')])).stdout);
+      const statusLines = [(await sv(['status', svc])).stdout, (await sv(['status', join(svc, 'log')])).stdout];
+      const [producer, logger] = statusLines.map(pidOf) as [number, number];
       let last = -1;
       let seen = '';
       // idle: the producer stopped, the logger asleep and its files unchanged since the last look
@@ -82,7 +82,7 @@ describe('the log pipe under svrun up', () => {
         return idle;
       }, 20_000, 'the logger to read everything').catch(async (err: Error) => {
         await sv(['cont', svc]); // a stopped producer would hold up svrun's stop
-        throw new Error(`${err.message} (${seen})`);
+        throw new Error(`${err.message} (${seen}; sv status said: ${statusLines.join(' | ').replaceAll('\n', ' ')})`);
       });
       expect((await sv(['kill', join(svc, 'log')])).exitCode).toBe(0);
       await pollUntil(async () => { const p = pidOf((await sv(['status', join(svc, 'log')])).stdout); return p && p !== logger; }, 20_000, 'a new logger');
