@@ -6,7 +6,9 @@
 // files, FIFOs, watches) and its code is cold; flood 2 comes 1 s later, on a settled
 // supervisor (svrun has run its one compacting GC by then, which discards optimized code of the
 // log path: V8's trace-deopt says "weak objects"); flood 3 0.5 s after that, on warm code. Reported: how long `seq` took (the
-// writer blocked by a full pipe), medians and svrun/supervisord ratios; every line checked.
+// writer blocked by a full pipe), medians and svrun/supervisord ratios; every line checked;
+// the supervisor's resident memory (VmRSS, sampled every 20 ms) at its peak during each flood
+// and once after the last: flat if the floods, 150 MB in all, do not raise it.
 // Options: --reps R (default 11), --lines L (default 500000), --out FILE (default
 // bench/results-flood-phases.md).
 import { spawn, spawnSync } from 'node:child_process';
@@ -80,17 +82,31 @@ async function session(sup) {
       }
     };
     const deadline = Date.now() + 120_000;
-    while (!marks().has('done2') && Date.now() < deadline) await sleep(200); // polls only between floods' ends
+    const peakKB = [0, 0, 0];
+    for (let m = marks(); !m.has('done2') && Date.now() < deadline; m = marks()) {
+      const k = [0, 1, 2].find((i) => m.has(`start${i}`) && !m.has(`done${i}`));
+      if (k !== undefined) peakKB[k] = Math.max(peakKB[k], rss(child.pid));
+      await sleep(20);
+    }
+    const afterKB = rss(child.pid);
     process.kill(-child.pid, 'SIGTERM');
     await exited;
     const m = marks();
     if (!m.has('done2')) throw new Error(`${sup.name}: the floods did not finish within 120 s`);
     const ms = [0, 1, 2].map((k) => Number(m.get(`done${k}`) - m.get(`start${k}`)) / 1e6);
-    return { ms, lost: check(file) };
+    return { ms, lost: check(file), peakKB, afterKB };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const rss = (pid) => {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))[1]);
+  } catch {
+    return 0;
+  }
+};
 
 // Lines missing from the file: each number 1..LINES must be there 3 times (svrun's lines carry
 // a timestamp in front: the last 100 bytes of a line are the harness's).
@@ -120,7 +136,7 @@ for (let rep = 0; rep < REPS; rep++) {
   for (const sup of rep % 2 ? [...sups].reverse() : sups) {
     const r = await session(sup);
     runs[sup.name].push(r);
-    console.error(`rep ${rep + 1}/${REPS} ${sup.name}: ${r.ms.map((x) => x.toFixed(0)).join(' / ')} ms, ${r.lost} lost`);
+    console.error(`rep ${rep + 1}/${REPS} ${sup.name}: ${r.ms.map((x) => x.toFixed(0)).join(' / ')} ms, ${r.lost} lost, RSS ${r.peakKB.map((x) => (x / 1024).toFixed(1)).join(' / ')} then ${(r.afterKB / 1024).toFixed(1)} MiB`);
   }
 }
 
@@ -130,14 +146,20 @@ const lines = [
   `\`npm run bench:flood -- --reps ${REPS}\`; ${LINES} lines of 100 bytes per flood, three floods per session; ${REPS} sessions each, interleaved; ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${spawnSync('nproc').stdout.toString().trim()} CPUs.`,
   'Time `seq` took to write the flood (blocked while the pipe was full): median ms; ratio = svrun / supervisord per session, median.',
   '',
-  '| flood | svrun | supervisord | ratio |',
-  '|---|---:|---:|---:|',
+  'RSS: the supervisor process alone (svrun up; supervisord), its peak during the flood, median over sessions.',
+  '',
+  '| flood | svrun | supervisord | ratio | svrun RSS | supervisord RSS |',
+  '|---|---:|---:|---:|---:|---:|',
 ];
+const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`;
 for (const [k, what] of FLOODS.entries()) {
   const a = runs.svrun.map((r) => r.ms[k]);
   const b = runs.supervisord.map((r) => r.ms[k]);
-  lines.push(`| ${k + 1}: ${what} | ${median(a).toFixed(0)} | ${median(b).toFixed(0)} | ${median(a.map((x, i) => x / b[i])).toFixed(2)}× |`);
+  const ra = mib(median(runs.svrun.map((r) => r.peakKB[k])));
+  const rb = mib(median(runs.supervisord.map((r) => r.peakKB[k])));
+  lines.push(`| ${k + 1}: ${what} | ${median(a).toFixed(0)} | ${median(b).toFixed(0)} | ${median(a.map((x, i) => x / b[i])).toFixed(2)}× | ${ra} | ${rb} |`);
 }
+lines.push(`| after the floods | | | | ${mib(median(runs.svrun.map((r) => r.afterKB)))} | ${mib(median(runs.supervisord.map((r) => r.afterKB)))} |`);
 const lost = (n) => runs[n].reduce((s, r) => s + r.lost, 0);
 lines.push('', `Lines missing (all floods, all sessions): svrun ${lost('svrun')}, supervisord ${lost('supervisord')}.`, '');
 const md = lines.join('\n');
