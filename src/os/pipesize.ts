@@ -54,17 +54,8 @@ export function mayGrowPipes(): boolean {
  */
 export function growPipe(fd: number, grown?: () => void): void {
   if (!mayGrowPipes()) return;
-  if (queued.length === 0) setImmediate(flush);
+  if (queued.length === 0) setImmediate(growQueuedPipes);
   queued.push({ fd, grown });
-}
-
-/**
- * Starts the helper for the requests queued so far now, not on the next turn of the loop:
- * svrun up calls it before it starts the services, so a service that writes from its first
- * moment finds its pipe grown or about to be.
- */
-export function growQueuedPipes(): void {
-  flush();
 }
 
 /** Resolves once every helper started so far has exited (for tests). */
@@ -72,7 +63,12 @@ export async function pipesGrown(): Promise<void> {
   while (running.size > 0) await Promise.all(running);
 }
 
-function flush(): void {
+/**
+ * Starts the helper for the requests queued so far: on the loop's next turn after the first
+ * request, or at once when svrun up calls it before it starts the services, so a service that
+ * writes from its first moment finds its pipe grown or about to be.
+ */
+export function growQueuedPipes(): void {
   const all = queued;
   queued = [];
   for (let i = 0; i < all.length; i += BATCH) {

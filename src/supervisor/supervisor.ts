@@ -11,6 +11,8 @@ import { scanServices } from './scan.js';
 import { SETTING_FILES, readScale } from './config.js';
 import { Standby } from './standby.js';
 import { Unit, gathering, type Instance } from './unit.js';
+import { orderProblems } from './needs.js';
+import { growQueuedPipes } from '../os/pipesize.js';
 
 /** One unit the services dir asks for: a service, or one instance of a scaled service. */
 interface Slot {
@@ -19,8 +21,6 @@ interface Slot {
   dir: string;
   instance: Instance;
 }
-import { orderProblems } from './needs.js';
-import { growQueuedPipes } from '../os/pipesize.js';
 
 /** Options for a Supervisor. */
 export interface SupervisorOptions {
