@@ -1,6 +1,7 @@
 // Turns the input byte stream into log records: one per line, with timestamp, prefix,
 // `-r`/`-R` replacement and pattern selection applied as svlogd does.
 import type { Rule } from './config.js';
+import { headLinesWasm } from './headlines.js';
 import { pmatch } from './pmatch.js';
 import { formatStamp, type Instant, type StampStyle } from './stamp.js';
 
@@ -139,7 +140,8 @@ function headLines(chunk: Buffer, pos: number, last: number, head: Buffer, alloc
  * partial line completed behind its own stamp, then every line of chunk behind head (stamp
  * and prefix); the unterminated tail is kept, copied, so the caller may reuse chunk. Returns
  * null, having changed nothing, where frame() must take chunk: a long line streaming, no
- * newline in chunk, or a tail of bufLen bytes or more.
+ * newline in chunk, or a tail of bufLen bytes or more. The buffer is alloc's, or a view that
+ * the next call overwrites (headLinesWasm): a caller keeping it past that copies it.
  */
 export function frameLines(st: FrameState, chunk: Buffer, head: Buffer, alloc: (n: number) => Buffer): Buffer | null {
   const first = st.cont ? -1 : chunk.indexOf(10);
@@ -151,7 +153,8 @@ export function frameLines(st: FrameState, chunk: Buffer, head: Buffer, alloc: (
   let out: Buffer;
   if (st.carryLen > 0) {
     const stamp = st.carryStamp;
-    out = headLines(chunk, first + 1, last, head, alloc, stamp.length + prefix.length + st.carryLen + first + 1);
+    const room = stamp.length + prefix.length + st.carryLen + first + 1;
+    out = headLinesWasm(chunk, first + 1, last, head, room) ?? headLines(chunk, first + 1, last, head, alloc, room);
     out.set(stamp, 0);
     out.set(prefix, stamp.length);
     let o = stamp.length + prefix.length;
@@ -164,7 +167,7 @@ export function frameLines(st: FrameState, chunk: Buffer, head: Buffer, alloc: (
     st.carry = [];
     st.carryLen = 0;
   } else {
-    out = headLines(chunk, 0, last, head, alloc);
+    out = headLinesWasm(chunk, 0, last, head, 0) ?? headLines(chunk, 0, last, head, alloc);
   }
   if (tail > 0) keepTail(st, chunk.subarray(last + 1), head.subarray(0, head.length - prefix.length));
   return out;

@@ -131,8 +131,11 @@ export class LogWriter extends EventEmitter {
     }
     if (this.phase === 'open') {
       const fast = this.ops.length === 0 ? this.frameFast(buf, lane) : null;
-      if (fast) this.enqueue([fast]);
-      else {
+      if (fast) {
+        this.enqueue([fast]);
+        // what the disk did not take yet may sit in memory the next frameLines reuses
+        if (this.ops.length > 0) this.detach(fast);
+      } else {
         this.ingest(buf, lane);
         if (buf === data) this.detach(buf);
       }
@@ -224,7 +227,7 @@ export class LogWriter extends EventEmitter {
   }
 
   // The usual case, while nothing waits for the disk: buf framed into one buffer, which the
-  // queue writes at once (no detach: frameLines copies what it keeps).
+  // queue writes at once (frameLines copies what it keeps of buf).
   private frameFast(buf: Buffer, lane: number): Buffer | null {
     const head = this.heads[lane];
     return head ? frameLines(this.lanes[lane]!, buf, head.set(this.o.clock()), this.alloc) : null;
@@ -238,8 +241,9 @@ export class LogWriter extends EventEmitter {
     this.enqueue(f.out);
   }
 
-  // svrun reads every captured service into one buffer: what still points into the caller's
-  // buffer after a write is copied (usually nothing, or the partial last line).
+  // svrun reads every captured service into one buffer, and frameLines may frame into memory
+  // every writer shares: what still points into such a buffer after a write is copied (usually
+  // nothing, or the partial last line).
   private detach(input: Buffer): void {
     const theirs = (b: Buffer) => b.buffer === input.buffer;
     this.ops.forEach((op, i) => {

@@ -7,6 +7,7 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import { join } from 'node:path';
+import { inputBuffer } from '../log/headlines.js';
 import { growPipe } from '../os/pipesize.js';
 import type { ChunkSink } from './lines.js';
 
@@ -26,7 +27,8 @@ const READ_SIZE = 64 * 1024;
 const REST_MS = 1;
 const REST_MIN = 4096;
 let shared: Buffer | null = null;
-const buffer = () => (shared ??= Buffer.allocUnsafe(READ_SIZE));
+// The capture writers frame it where it lies (headlines.ts), without copying it first.
+const buffer = () => (shared ??= inputBuffer()?.subarray(0, READ_SIZE) ?? Buffer.allocUnsafe(READ_SIZE));
 
 /** The write ends handed to run and finish, and the readers feeding the sink. */
 export interface OutPipes {

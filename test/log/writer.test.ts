@@ -1,9 +1,11 @@
 // LogWriter's close: current is synced and marked clean (0744) when it has something to keep;
-// an empty current is left as it is, without a sync (a stop-all of quiet services).
+// an empty current is left as it is, without a sync (a stop-all of quiet services). And what a
+// full disk holds back is its own, though writers frame in shared memory.
+import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { LogWriter } from '../../src/log/writer.js';
 import { tempDir } from '../helpers/fs.js';
 import { SVRUN } from '../helpers/proc.js';
@@ -60,5 +62,30 @@ describe('LogWriter close', () => {
     };
     expect(fsyncs('')).toBe(0);
     expect(fsyncs('a line\n')).toBe(1);
+  });
+});
+
+describe('LogWriter on a full disk beside another writer', () => {
+  it('keeps its own bytes while the disk refuses them, though every writer frames in the same memory', async () => {
+    const disk = tempDir('svrun-full-');
+    await execa('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]);
+    onTestFinished(() => execa('umount', [disk], { reject: false }).then(() => undefined));
+    writeFileSync(join(disk, 'filler'), Buffer.alloc(40 * 1024));
+    const warnings: string[] = [];
+    const a = new LogWriter(disk, { lock: false, stamp: 2, warn: (m) => warnings.push(m) });
+    await a.open();
+    const mine = Array.from({ length: 400 }, (_, i) => `a ${String(i).padStart(4, '0')} ${'x'.repeat(60)}\n`).join('');
+    expect(a.write(mine)).toBe(false); // about 38 KiB framed, some 24 KiB fit
+    const b = new LogWriter(tempDir(), { lock: false, stamp: 2 });
+    await b.open();
+    for (let i = 0; i < 50; i++) b.write(`b ${'y'.repeat(98)}\n`.repeat(300));
+    await b.close();
+    unlinkSync(join(disk, 'filler'));
+    await new Promise((resolve) => a.once('drain', resolve));
+    await a.close();
+    expect(warnings.join('\n')).toMatch(/out of disk space/);
+    const got = readFileSync(join(disk, 'current'), 'latin1').split('\n');
+    expect(got.pop()).toBe('');
+    expect(got.map((l) => l.slice(26)).join('\n') + '\n').toBe(mine);
   });
 });
