@@ -12,7 +12,7 @@
 // Options: --reps R (default 11), --lines L (default 500000), --out FILE (default
 // bench/results-flood-phases.md).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,22 +83,42 @@ async function session(sup) {
     };
     const deadline = Date.now() + 120_000;
     const peakKB = [0, 0, 0];
+    const cpuAt = new Map(); // marker -> the supervisor's CPU when the poll first saw it
     for (let m = marks(); !m.has('done2') && Date.now() < deadline; m = marks()) {
       const k = [0, 1, 2].find((i) => m.has(`start${i}`) && !m.has(`done${i}`));
       if (k !== undefined) peakKB[k] = Math.max(peakKB[k], rss(child.pid));
+      const cpu = cpuNs(child.pid);
+      for (const key of m.keys()) if (!cpuAt.has(key)) cpuAt.set(key, cpu);
       await sleep(20);
     }
+    for (const key of marks().keys()) if (!cpuAt.has(key)) cpuAt.set(key, cpuNs(child.pid));
     const afterKB = rss(child.pid);
     process.kill(-child.pid, 'SIGTERM');
     await exited;
     const m = marks();
     if (!m.has('done2')) throw new Error(`${sup.name}: the floods did not finish within 120 s`);
     const ms = [0, 1, 2].map((k) => Number(m.get(`done${k}`) - m.get(`start${k}`)) / 1e6);
-    return { ms, lost: check(file), peakKB, afterKB };
+    // flood 1 from the supervisor's launch: its start-up competes with the flood for the CPUs
+    const cpuMs = [0, 1, 2].map((k) => (cpuAt.get(`done${k}`) - (k === 0 ? 0 : cpuAt.get(`start${k}`))) / 1e6);
+    return { ms, cpuMs, lost: check(file), peakKB, afterKB };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+// CPU time of every thread of pid (ns; /proc/PID/task/*/schedstat), live threads only: svrun's
+// and supervisord's threads last as long as they do.
+const cpuNs = (pid) => {
+  let ns = 0;
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'latin1').split(' ')[0]);
+      } catch { /* thread gone */ }
+    }
+  } catch { /* process gone */ }
+  return ns;
+};
 
 const rss = (pid) => {
   try {
@@ -136,7 +156,7 @@ for (let rep = 0; rep < REPS; rep++) {
   for (const sup of rep % 2 ? [...sups].reverse() : sups) {
     const r = await session(sup);
     runs[sup.name].push(r);
-    console.error(`rep ${rep + 1}/${REPS} ${sup.name}: ${r.ms.map((x) => x.toFixed(0)).join(' / ')} ms, ${r.lost} lost, RSS ${r.peakKB.map((x) => (x / 1024).toFixed(1)).join(' / ')} then ${(r.afterKB / 1024).toFixed(1)} MiB`);
+    console.error(`rep ${rep + 1}/${REPS} ${sup.name}: ${r.ms.map((x) => x.toFixed(0)).join(' / ')} ms, CPU ${r.cpuMs.map((x) => x.toFixed(0)).join(' / ')} ms, ${r.lost} lost, RSS ${r.peakKB.map((x) => (x / 1024).toFixed(1)).join(' / ')} then ${(r.afterKB / 1024).toFixed(1)} MiB`);
   }
 }
 
@@ -146,10 +166,11 @@ const lines = [
   `\`npm run bench:flood -- --reps ${REPS}\`; ${LINES} lines of 100 bytes per flood, three floods per session; ${REPS} sessions each, interleaved; ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${spawnSync('nproc').stdout.toString().trim()} CPUs.`,
   'Time `seq` took to write the flood (blocked while the pipe was full): median ms; ratio = svrun / supervisord per session, median.',
   '',
-  'RSS: the supervisor process alone (svrun up; supervisord), its peak during the flood, median over sessions.',
+  'CPU: the supervisor process alone (svrun up; supervisord), every thread, from /proc/PID/task/*/schedstat, over the flood as its 20 ms polls saw it (flood 1: from the supervisor\'s launch); on a VM whose two CPUs are not both always there, this is what slows the writer down: median ms.',
+  'RSS: the same process, its peak during the flood, median over sessions.',
   '',
-  '| flood | svrun | supervisord | ratio | svrun RSS | supervisord RSS |',
-  '|---|---:|---:|---:|---:|---:|',
+  '| flood | svrun | supervisord | ratio | svrun CPU | supervisord CPU | svrun RSS | supervisord RSS |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
 ];
 const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`;
 for (const [k, what] of FLOODS.entries()) {
@@ -157,9 +178,11 @@ for (const [k, what] of FLOODS.entries()) {
   const b = runs.supervisord.map((r) => r.ms[k]);
   const ra = mib(median(runs.svrun.map((r) => r.peakKB[k])));
   const rb = mib(median(runs.supervisord.map((r) => r.peakKB[k])));
-  lines.push(`| ${k + 1}: ${what} | ${median(a).toFixed(0)} | ${median(b).toFixed(0)} | ${median(a.map((x, i) => x / b[i])).toFixed(2)}× | ${ra} | ${rb} |`);
+  const ca = median(runs.svrun.map((r) => r.cpuMs[k])).toFixed(0);
+  const cb = median(runs.supervisord.map((r) => r.cpuMs[k])).toFixed(0);
+  lines.push(`| ${k + 1}: ${what} | ${median(a).toFixed(0)} | ${median(b).toFixed(0)} | ${median(a.map((x, i) => x / b[i])).toFixed(2)}× | ${ca} | ${cb} | ${ra} | ${rb} |`);
 }
-lines.push(`| after the floods | | | | ${mib(median(runs.svrun.map((r) => r.afterKB)))} | ${mib(median(runs.supervisord.map((r) => r.afterKB)))} |`);
+lines.push(`| after the floods | | | | | | ${mib(median(runs.svrun.map((r) => r.afterKB)))} | ${mib(median(runs.supervisord.map((r) => r.afterKB)))} |`);
 const lost = (n) => runs[n].reduce((s, r) => s + r.lost, 0);
 lines.push('', `Lines missing (all floods, all sessions): svrun ${lost('svrun')}, supervisord ${lost('supervisord')}.`, '');
 const md = lines.join('\n');

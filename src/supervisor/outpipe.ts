@@ -7,14 +7,14 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import { join } from 'node:path';
-import { inputBuffer } from '../log/headlines.js';
+import { INPUT_MAX, inputBuffer } from '../log/headlines.js';
 import { growPipe } from '../os/pipesize.js';
 import type { ChunkSink } from './lines.js';
 
 /** The FIFOs a captured service needs in supervise/ (made with control and ok). */
 export const OUT_FIFOS = ['out.pipe', 'err.pipe'];
 
-const READ_SIZE = 64 * 1024;
+const READ_SIZE = INPUT_MAX; // 64 KiB: what the framing module takes in one piece
 // A service writing fast: after a read that emptied the pipe (less than READ_SIZE, more than
 // REST_MIN), svrun waits REST_MS before reading again instead of waiting on the pipe. Waiting
 // on it, svrun was woken by each write, and Linux runs a task woken by a pipe write on the
@@ -27,8 +27,9 @@ const READ_SIZE = 64 * 1024;
 const REST_MS = 1;
 const REST_MIN = 4096;
 let shared: Buffer | null = null;
-// The capture writers frame it where it lies (headlines.ts), without copying it first.
-const buffer = () => (shared ??= inputBuffer()?.subarray(0, READ_SIZE) ?? Buffer.allocUnsafe(READ_SIZE));
+// Once a flood has loaded the framing module, reads go into its input, where the capture
+// writers frame them without a copy (headlines.ts). Asked for before every read.
+const buffer = () => inputBuffer() ?? (shared ??= Buffer.allocUnsafe(READ_SIZE));
 
 /** The write ends handed to run and finish, and the readers feeding the sink. */
 export interface OutPipes {

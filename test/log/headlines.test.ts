@@ -5,8 +5,8 @@
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { headLinesWasm, inputBuffer, ROOM_MAX } from '../../src/log/headlines.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { headLinesWasm, inputBuffer, LOAD_MIN, ROOM_MAX } from '../../src/log/headlines.js';
 import { tempDir } from '../helpers/fs.js';
 import { SVRUN } from '../helpers/proc.js';
 
@@ -40,6 +40,23 @@ function reference(chunk: Buffer, pos: number, last: number, head: Buffer): Buff
 }
 
 describe('headLinesWasm', () => {
+  beforeAll(() => {
+    const flood = Buffer.from('x\n'.repeat(LOAD_MIN));
+    expect(headLinesWasm(flood, 0, flood.length - 1, Buffer.from('h '), 0)).not.toBeNull();
+  });
+
+  it('is not loaded by chunks under LOAD_MIN bytes (services writing now and then), then by one of LOAD_MIN', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/log/headlines.js');
+    const small = Buffer.from('y\n'.repeat(LOAD_MIN / 2 - 1));
+    expect(fresh.headLinesWasm(small, 0, small.length - 1, Buffer.from('h '), 0)).toBeNull();
+    expect(fresh.inputBuffer()).toBeNull();
+    const big = Buffer.concat([small, Buffer.from('y\n')]);
+    expect(fresh.headLinesWasm(big, 0, big.length - 1, Buffer.from('h '), 0)!.toString()).toBe('h y\n'.repeat(LOAD_MIN / 2));
+    expect(fresh.inputBuffer()).not.toBeNull();
+    expect(fresh.headLinesWasm(small, 0, small.length - 1, Buffer.from('h '), 0)).not.toBeNull();
+  });
+
   it('puts every line behind the head, byte for byte as the reference, after the room asked for', () => {
     const next = rand(11);
     for (let round = 0; round < 60; round++) {
