@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const WAT = join(root, 'src', 'log', 'headlines.wat');
+const WAT = join(root, 'src', 'log', 'headlines.wat');
 export const TS = join(root, 'src', 'log', 'headlines-wasm.ts');
 
 /** The TypeScript module that carries the compiled .wat. */
-export async function moduleSource(wat = readFileSync(WAT, 'utf8')) {
+export async function moduleSource() {
   const wabt = await wabtInit();
-  const mod = wabt.parseWat('headlines.wat', wat, { simd: true, bulk_memory: true });
+  const mod = wabt.parseWat('headlines.wat', readFileSync(WAT, 'utf8'), { simd: true, bulk_memory: true });
   try {
     mod.validate();
     const { buffer } = mod.toBinary({});
